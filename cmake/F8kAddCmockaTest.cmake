@@ -1,0 +1,16 @@
+# f8k_add_cmocka_test(NAME SOURCES src... [LINK targets...] [TIMEOUT s] [LABELS l...])
+# One executable per unit; exit 77 means a prerequisite (e.g. the shared corpus) is absent.
+function(f8k_add_cmocka_test name)
+  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LINK;LABELS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE f8k_testlib ${T_LINK} PkgConfig::CMOCKA)
+  add_test(NAME ${name} COMMAND ${name})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set_tests_properties(${name} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT ${T_TIMEOUT}
+    ENVIRONMENT "F8K_SOURCE_DIR=${PROJECT_SOURCE_DIR};F8K_BUILD_DIR=${PROJECT_BINARY_DIR}")
+  if(T_LABELS)
+    set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
+  endif()
+endfunction()
