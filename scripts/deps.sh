@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libxapian-dev libicu-dev libstemmer-dev \
-libxml2-dev libcmocka-dev libjson-c-dev libcurl4-openssl-dev xapian-tools xapian-omega sqlite3 \
+libxml2-dev libcmocka-dev libjson-c-dev libxxhash-dev libcurl4-openssl-dev time xapian-tools xapian-omega sqlite3 \
 python3 clang libclang-rt-14-dev valgrind"
 
 missing=""
