@@ -115,7 +115,8 @@ f8k_status_t f8k_filing_parse(const char *path, const char *buf, size_t len,
 
 /*
  * Fill items, officers and any cover-page fields the header lacked.
- * Idempotent.  Return value: F8K_STATUS_SUCCESS or F8K_STATUS_NOMEM.
+ * Idempotent.  Return value: F8K_STATUS_SUCCESS, F8K_STATUS_NOMEM, or
+ * F8K_STATUS_INVALID_ARG for a NULL filing.
  */
 f8k_status_t f8k_filing_extract(f8k_filing_t *filing);
 
