@@ -1,0 +1,234 @@
+/*
+ * charset.c - bytes of unknown encoding to valid UTF-8 (f8k_charset.h).
+ *
+ * Decision, in order:
+ *   1. Well-formed UTF-8 (pure ASCII included) is copied as it is,
+ *      NUL bytes becoming spaces.
+ *   2. Otherwise the bytes are counted: well-formed multi-byte UTF-8
+ *      sequences versus bytes that belong to no such sequence.  When
+ *      the well-formed sequences are at least as many as the bad bytes,
+ *      the text is UTF-8 with a few errors: each maximal invalid
+ *      subpart becomes one U+FFFD (the Unicode "best practice", which
+ *      is also what ICU's converters do).
+ *   3. Otherwise ICU's detector (ucsdet) is asked; its best candidate
+ *      among UTF-8, windows-1252 and ISO-8859-1 wins.  ISO-8859-1 is
+ *      read as windows-1252 when bytes 0x80..0x9F occur, since EDGAR
+ *      text never means C1 control codes by them (curly quotes, euro,
+ *      dashes are what Word wrote there).  The conversion itself is
+ *      ucnv's, with U+FFFD for the five bytes windows-1252 leaves
+ *      undefined.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/ucnv.h>
+#include <unicode/ucsdet.h>
+#include <unicode/ustring.h>
+
+#include <f8k/f8k_charset.h>
+
+#include "analysis-private.h"
+
+/* Copy valid UTF-8 BUF into a new string, NULs becoming spaces. */
+static f8k_status_t copy_utf8(const char *buf, size_t len, char **out, size_t *out_len)
+{
+    char *copy = malloc(len + 1);
+    size_t i;
+
+    if (copy == NULL)
+        return F8K_STATUS_NOMEM;
+    if (len > 0)
+        memcpy(copy, buf, len);
+    for (i = 0; i < len; i++) {
+        if (copy[i] == '\0')
+            copy[i] = ' ';
+    }
+    copy[len] = '\0';
+    *out = copy;
+    *out_len = len;
+    return F8K_STATUS_SUCCESS;
+}
+
+/* UTF-8 with errors: keep good sequences, one U+FFFD per maximal bad subpart. */
+static f8k_status_t repair_utf8(const char *buf, size_t len, char **out, size_t *out_len)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    /* A bad byte (1 byte) grows to U+FFFD (3 bytes) at worst. */
+    char *copy = NULL;
+    size_t i = 0, o = 0;
+
+    if (len > (SIZE_MAX - 1) / 3)
+        return F8K_STATUS_NOMEM;
+    copy = malloc(len * 3 + 1);
+    if (copy == NULL)
+        return F8K_STATUS_NOMEM;
+    while (i < len) {
+        size_t bad = 0;
+        size_t n = analysis_utf8_sequence(s + i, len - i, &bad);
+        if (n == 0) {
+            memcpy(copy + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i += bad;
+            continue;
+        }
+        if (n == 1 && s[i] == 0)
+            copy[o] = ' ';
+        else
+            memcpy(copy + o, s + i, n);
+        o += n;
+        i += n;
+    }
+    copy[o] = '\0';
+    *out = copy;
+    *out_len = o;
+    return F8K_STATUS_SUCCESS;
+}
+
+/* Single-byte charset CHARSET through ucnv, then UTF-16 to UTF-8. */
+static f8k_status_t convert_sbcs(const char *charset, const char *buf, size_t len, char **out,
+                                 size_t *out_len)
+{
+    UErrorCode status = U_ZERO_ERROR;
+    UConverter *conv = NULL;
+    UChar *u16 = NULL;
+    char *u8 = NULL;
+    int32_t u16_len = 0, u8_len = 0, i;
+    f8k_status_t result = F8K_STATUS_SUCCESS;
+
+    if (len > (size_t)INT32_MAX / 4) {
+        /* ICU's C APIs count in int32_t; filings are far below 512 MB. */
+        result = F8K_STATUS_NOMEM;
+        goto done;
+    }
+    conv = ucnv_open(charset, &status);
+    /* Undefined bytes become U+FFFD, not ICU's SBCS default U+001A. */
+    ucnv_setToUCallBack(conv, UCNV_TO_U_CALLBACK_SUBSTITUTE, NULL, NULL, NULL, &status);
+    if (U_FAILURE(status)) {
+        result = F8K_STATUS_ICU;
+        goto done;
+    }
+    /* A single-byte charset gives at most one UTF-16 unit per byte. */
+    u16 = malloc(((size_t)len + 1) * sizeof(UChar));
+    if (u16 == NULL) {
+        result = F8K_STATUS_NOMEM;
+        goto done;
+    }
+    u16_len = ucnv_toUChars(conv, u16, (int32_t)len + 1, buf, (int32_t)len, &status);
+    if (U_FAILURE(status)) {
+        result = F8K_STATUS_ICU;
+        goto done;
+    }
+    for (i = 0; i < u16_len; i++) {
+        if (u16[i] == 0)
+            u16[i] = 0x20;
+        else if (u16[i] == 0x1A && (unsigned char)buf[i] != 0x1A)
+            u16[i] = 0xFFFD;
+        else if (u16[i] >= 0x80 && u16[i] <= 0x9F)
+            /* ICU maps windows-1252's five undefined bytes to C1 controls. */
+            u16[i] = 0xFFFD;
+    }
+    /* Each UTF-16 unit becomes at most three UTF-8 bytes. */
+    u8 = malloc((size_t)u16_len * 3 + 1);
+    if (u8 == NULL) {
+        result = F8K_STATUS_NOMEM;
+        goto done;
+    }
+    u_strToUTF8WithSub(u8, u16_len * 3 + 1, &u8_len, u16, u16_len, 0xFFFD, NULL, &status);
+    if (U_FAILURE(status)) {
+        result = F8K_STATUS_ICU;
+        goto done;
+    }
+    u8[u8_len] = '\0';
+    *out = u8;
+    *out_len = (size_t)u8_len;
+    u8 = NULL;
+done:
+    free(u8);
+    free(u16);
+    ucnv_close(conv);
+    return result;
+}
+
+/*
+ * Ask ucsdet for its best candidate among the three charsets f8k
+ * expects.  Returns "UTF-8", "windows-1252" or "ISO-8859-1"; on any
+ * detector failure windows-1252, the common case for EDGAR.
+ */
+static const char *detect_charset(const char *buf, size_t len)
+{
+    UErrorCode status = U_ZERO_ERROR;
+    UCharsetDetector *det = NULL;
+    const UCharsetMatch **matches = NULL;
+    int32_t count = 0, i;
+    const char *answer = "windows-1252";
+    /* The detector only needs a sample; 64 KB keeps it fast on big files. */
+    int32_t sample = len > 65536 ? 65536 : (int32_t)len;
+
+    det = ucsdet_open(&status);
+    ucsdet_setText(det, buf, sample, &status);
+    matches = ucsdet_detectAll(det, &count, &status);
+    for (i = 0; U_SUCCESS(status) && i < count; i++) {
+        const char *name = ucsdet_getName(matches[i], &status);
+        if (U_FAILURE(status) || name == NULL)
+            break;
+        if (strcmp(name, "UTF-8") == 0) {
+            answer = "UTF-8";
+            break;
+        }
+        if (strcmp(name, "windows-1252") == 0) {
+            answer = "windows-1252";
+            break;
+        }
+        if (strcmp(name, "ISO-8859-1") == 0) {
+            answer = "ISO-8859-1";
+            break;
+        }
+    }
+    ucsdet_close(det);
+    return answer;
+}
+
+f8k_status_t f8k_text_to_utf8(const char *buf, size_t len, char **out, size_t *out_len)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    size_t good_multi = 0, bad_bytes = 0, c1_bytes = 0, i = 0;
+    const char *charset = NULL;
+    size_t dummy_len = 0;
+
+    if (out != NULL)
+        *out = NULL;
+    if (out_len == NULL)
+        out_len = &dummy_len;
+    *out_len = 0;
+    if (out == NULL || (buf == NULL && len > 0))
+        return F8K_STATUS_INVALID_ARG;
+    if (len == 0)
+        return copy_utf8("", 0, out, out_len);
+    if (analysis_utf8_valid(buf, len))
+        return copy_utf8(buf, len, out, out_len);
+
+    while (i < len) {
+        size_t bad = 0;
+        size_t n = analysis_utf8_sequence(s + i, len - i, &bad);
+        if (n == 0) {
+            bad_bytes += bad;
+            if (s[i] >= 0x80 && s[i] <= 0x9F)
+                c1_bytes++;
+            i += bad;
+        } else {
+            if (n > 1)
+                good_multi++;
+            i += n;
+        }
+    }
+    if (good_multi > 0 && good_multi >= bad_bytes)
+        return repair_utf8(buf, len, out, out_len);
+
+    charset = detect_charset(buf, len);
+    if (strcmp(charset, "UTF-8") == 0 && good_multi > 0)
+        return repair_utf8(buf, len, out, out_len);
+    if (strcmp(charset, "ISO-8859-1") == 0 && c1_bytes == 0)
+        return convert_sbcs("ISO-8859-1", buf, len, out, out_len);
+    return convert_sbcs("windows-1252", buf, len, out, out_len);
+}
