@@ -609,6 +609,18 @@ static void test_limit_zero_returns_all(void **state)
     assert_int_equal(f8k_mset_item(mset, doccount, NULL, NULL, NULL, NULL, NULL),
                      F8K_STATUS_INVALID_ARG);
     f8k_mset_free(mset);
+    /* A window that starts past the first match, with the data fetched
+     * up front: the same documents as the same ranks of the full list. */
+    {
+        f8k_mset_t *full = search(enq, all, 0);
+        assert_int_equal(f8k_enquire_get_mset(enq, 3, 4, 0, F8K_MSET_FETCH_DATA, &mset),
+                         F8K_STATUS_SUCCESS);
+        assert_int_equal(f8k_mset_size(mset), 4);
+        for (size_t i = 0; i < 4; i++)
+            assert_int_equal(item_filing(mset, i), item_filing(full, i + 3));
+        f8k_mset_free(full);
+        f8k_mset_free(mset);
+    }
     mset = search(enq, none, 0);
     assert_int_equal(f8k_mset_size(mset), 0);
     f8k_mset_free(mset);

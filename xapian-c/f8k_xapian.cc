@@ -1554,7 +1554,9 @@ void run_search(f8k_enquire_t *enquire, unsigned offset, unsigned limit, unsigne
     mset->items.clear();
     mset->items.resize(mset->mset.size());
     if ((flags & F8K_MSET_FETCH_DATA) != 0) {
-        mset->mset.fetch();
+        /* No MSet::fetch(): in xapian-core 1.4.22 it crashes on a window
+         * that does not start at the first match.  Reading each document
+         * is the same work for a local database. */
         size_t i = 0;
         for (auto it = mset->mset.begin(); it != mset->mset.end(); ++it, ++i) {
             mset->items[i].data = it.get_document().get_data();
