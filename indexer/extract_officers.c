@@ -324,6 +324,7 @@ static const char *const not_name_words[] = {
     "esq",
     "phd",
     "cpa",
+    "dear",
 };
 
 static const char *const company_words[] = {
@@ -397,6 +398,8 @@ static const char *const role_words[] = {
     "credit",
     "first",
     "deputy",
+    "associate",
+    "finance",
 };
 
 /* Events, and whether the person follows the word (object) or precedes it. */
@@ -566,7 +569,7 @@ static int match_name(ctx_t *c, const sentence_t *st, size_t i, int allow_caps, 
     /* "Smith Barney Inc.", "Ernst & Young": companies, not people. */
     if (j < st->n && tok_in(st, j, company_words, COUNT(company_words)))
         return 0;
-    if (real >= 2) {
+    if (real >= 2 || (real == 1 && words >= 3)) {
         snprintf(out->name, sizeof out->name, "%s", name);
     } else if (honor && real == 1 && words == 1) {
         int found = 0;
@@ -625,28 +628,101 @@ static int is_role_word(const sentence_t *st, size_t i)
     return tok_in(st, i, role_words, COUNT(role_words));
 }
 
+/* Role codes, most senior first (the order of f8k_role_normalise). */
+static const char *const role_rank[] = {
+    "ceo",       "cfo",       "coo",        "president", "chairman", "director", "general_counsel",
+    "treasurer", "secretary", "controller", "other"};
+
+static size_t code_rank(const char *code)
+{
+    for (size_t k = 0; k < COUNT(role_rank); k++)
+        if (strcmp(role_rank[k], code) == 0)
+            return k;
+    return COUNT(role_rank);
+}
+
+/* A separator inside a title: "Vice President, General Counsel", "President/CEO". */
+static int title_separator(const sentence_t *st, size_t i)
+{
+    return tok_punct(st, i, ',') || tok_punct(st, i, '-') || tok_punct(st, i, '/');
+}
+
+/* A filler word that cannot end or start a title. */
+static int title_glue(const sentence_t *st, size_t i)
+{
+    return tok_is(st, i, "and") || tok_is(st, i, "of") || tok_is(st, i, "the") ||
+           tok_is(st, i, "&") || title_separator(st, i);
+}
+
+/*
+ * The code of title tokens [A, B): each part between separators and
+ * "and" is normalised on its own, and the most senior part wins; an
+ * "Assistant" or "Associate" part ("Associate General Counsel") only
+ * counts when nothing else does.
+ */
+static const char *title_code(const sentence_t *st, size_t a, size_t b)
+{
+    const char *best = NULL, *fallback = NULL;
+    size_t p = a;
+    while (p < b) {
+        size_t q = p;
+        while (q < b && !title_separator(st, q) && !tok_is(st, q, "and") && !tok_is(st, q, "&"))
+            q++;
+        if (q > p) {
+            size_t s = st->tok[p].s, e = st->tok[q - 1].s + st->tok[q - 1].len;
+            const char *code = f8k_role_normalise(st->buf + s, e - s, NULL);
+            int assistant =
+                tok_is(st, p, "assistant") || tok_is(st, p, "associate") || tok_is(st, p, "deputy");
+            if (code && assistant && (!fallback || code_rank(code) < code_rank(fallback)))
+                fallback = code;
+            else if (code && !assistant && (!best || code_rank(code) < code_rank(best)))
+                best = code;
+        }
+        p = q + 1;
+    }
+    if (!best)
+        best = fallback;
+    if (!best) {
+        size_t s = st->tok[a].s, e = st->tok[b - 1].s + st->tok[b - 1].len;
+        best = f8k_role_normalise(st->buf + s, e - s, NULL);
+    }
+    return best;
+}
+
 /*
  * A role phrase starting at token I ("Senior Vice President and Chief
- * Financial Officer", "a director", "the Board of Directors").
+ * Financial Officer", "Vice President, General Counsel and Secretary",
+ * "a director", "the Board of Directors").
  */
 static int match_role(const sentence_t *st, size_t i, role_span_t *out)
 {
     size_t j = i;
-    if (i >= st->n || !is_role_word(st, i) || tok_is(st, i, "and") || tok_is(st, i, "of") ||
-        tok_is(st, i, "the") || tok_is(st, i, "&"))
+    if (i >= st->n || !is_role_word(st, i) || title_glue(st, i))
         return 0;
-    while (j < st->n && j - i < 16 && is_role_word(st, j))
-        j++;
-    while (j > i && (tok_is(st, j - 1, "and") || tok_is(st, j - 1, "of") ||
-                     tok_is(st, j - 1, "the") || tok_is(st, j - 1, "&")))
+    while (j < st->n && j - i < 24) {
+        if (is_role_word(st, j)) {
+            j++;
+        } else if (title_separator(st, j) && j + 1 < st->n &&
+                   ((is_role_word(st, j + 1) && !title_glue(st, j + 1)) ||
+                    (tok_is(st, j + 1, "and") && j + 2 < st->n && is_role_word(st, j + 2) &&
+                     !title_glue(st, j + 2)))) {
+            j++;
+        } else {
+            break;
+        }
+    }
+    while (j > i && title_glue(st, j - 1))
         j--;
     size_t s = st->tok[i].s, e = st->tok[j - 1].s + st->tok[j - 1].len;
-    const char *code = f8k_role_normalise(st->buf + s, e - s, NULL);
+    const char *code = title_code(st, i, j);
     int board_only = j - i == 1 && tok_is(st, i, "board");
-    if (board_only && i >= 2 &&
-        (tok_is(st, i - 2, "to") || tok_is(st, i - 2, "from") || tok_is(st, i - 2, "on") ||
-         tok_is(st, i - 2, "join") || tok_is(st, i - 2, "joined")))
-        code = "director";
+    if (board_only) {
+        /* "joined the Board", "a member of the Company's Board". */
+        for (size_t k = i >= 5 ? i - 5 : 0; k < i; k++)
+            if (tok_is(st, k, "to") || tok_is(st, k, "from") || tok_is(st, k, "on") ||
+                tok_is(st, k, "join") || tok_is(st, k, "joined") || tok_is(st, k, "member"))
+                code = "director";
+    }
     if (!code)
         return 0;
     if (strcmp(code, "other") == 0) {
@@ -747,6 +823,10 @@ static const trigger_t *trigger_at(const sentence_t *st, size_t i)
         if (!tok_is(st, i, triggers[k].word))
             continue;
         const char *w = triggers[k].word;
+        /* "has not been named", "did not resign" */
+        for (size_t b = i >= 3 ? i - 3 : 0; b < i; b++)
+            if (tok_is(st, b, "not") || tok_is(st, b, "never"))
+                return NULL;
         /* "passed away", "step down" */
         if (strcmp(w, "passed") == 0 && !(i + 1 < st->n && tok_is(st, i + 1, "away")))
             return NULL;
@@ -855,6 +935,9 @@ static f8k_status_t process_sentence(ctx_t *c)
             int blocked = 0;
             for (size_t j = who->b; j < e && !blocked; j++)
                 blocked = trigger_at(st, j) != NULL;
+            /* "... was elected a director and appointed President": one subject. */
+            if (blocked && e >= 1 && (tok_is(st, e - 1, "and") || tok_is(st, e - 1, "also")))
+                blocked = 0;
             if (blocked)
                 continue;
             size_t from = e + 1;
@@ -1023,21 +1106,53 @@ static void extend_role(sentence_t *st, const char *text, size_t len, size_t end
         *role = better;
 }
 
+/*
+ * Does a signature start at offset I of TEXT?  "/s/ Name", and "By:"
+ * or, at the start of a line, "By" before a name or a blank to sign
+ * on ("By ______", "BY: \s\ Name", "By: /Name").  Returns the offset
+ * after the marker, 0 when there is none.
+ */
+static size_t signature_start(const char *text, size_t len, size_t i, int line_start)
+{
+    if (text[i] == '/' && (text[i + 1] == 's' || text[i + 1] == 'S') && text[i + 2] == '/')
+        return i + 3;
+    if (text[i] != 'B' || (text[i + 1] != 'y' && text[i + 1] != 'Y') ||
+        (i > 0 && isalnum((unsigned char)text[i - 1])))
+        return 0;
+    if (text[i + 2] == ':')
+        return i + 3;
+    if (!line_start || (text[i + 2] != ' ' && text[i + 2] != '\t'))
+        return 0;
+    size_t k = i + 2;
+    while (k < len && k < i + 40 && (text[k] == ' ' || text[k] == '\t'))
+        k++;
+    if (k < len && (text[k] == '_' || text[k] == '/' || text[k] == '(' || text[k] == '\\' ||
+                    isupper((unsigned char)text[k])))
+        return k;
+    return 0;
+}
+
 static f8k_status_t scan_signatures(ctx_t *c, const char *text, size_t len)
 {
     f8k_status_t status = F8K_STATUS_SUCCESS;
     sentence_t *st = &c->sent;
 
+    int line_start = 1; /* only blanks since the last newline */
     for (size_t i = 0; i + 3 <= len && status == F8K_STATUS_SUCCESS; i++) {
-        if (text[i] != '/' || (text[i + 1] != 's' && text[i + 1] != 'S') || text[i + 2] != '/')
+        size_t from = signature_start(text, len, i, line_start);
+        if (text[i] == '\n')
+            line_start = 1;
+        else if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r')
+            line_start = 0;
+        if (from == 0)
             continue;
-        size_t e = i + 3;
+        size_t e = from;
         while (e < len && text[e] != '\n')
             e++;
         name_span_t who;
         role_span_t role;
         int have_name = 0, have_role = 0;
-        load_line(st, text + i + 3, e - i - 3);
+        load_line(st, text + from, e - from);
         size_t k = skip_labels(st, 0);
         have_name = k < st->n && match_name(c, st, k, 1, &who);
         if (have_name) {
@@ -1082,6 +1197,7 @@ static f8k_status_t scan_signatures(ctx_t *c, const char *text, size_t len)
             status = emit(c, name, role.code, role.text, F8K_EVENT_SIGNED);
         }
         i = e;
+        line_start = 1;
     }
     return status;
 }

@@ -449,7 +449,19 @@ static void test_officer_sentences(void **state)
          "Frank Black", "coo", F8K_EVENT_TERMINATED},
         {"Karen White has informed the Board that she will step down as Treasurer.", "Karen White",
          "treasurer", F8K_EVENT_RESIGNED},
+        /* Comma-separated titles: the most senior part wins. */
+        {"D. Craig Nordlund will retire from his position as Senior Vice President, General "
+         "Counsel and Secretary of the Company.",
+         "D. Craig Nordlund", "general_counsel", F8K_EVENT_RETIRED},
+        {"J. D. Scott retired as President and Chief Executive Officer of ONEOK Inc.",
+         "J. D. Scott", "ceo", F8K_EVENT_RETIRED},
+        {"Syrus P. Madavi has been elected as a member of the Board of Directors and appointed "
+         "President and Chief Executive Officer.",
+         "Syrus P. Madavi", "ceo", F8K_EVENT_APPOINTED},
         /* Role without an event, events without a person or role: nothing. */
+        {"At the time of this filing, Ms. Durham has not been named to any committees of the "
+         "Board of Directors.",
+         NULL, NULL, 0},
         {"Said Rose Marcario, the Company's Chief Financial Officer, \"We are pleased.\"", NULL,
          NULL, 0},
         {"The Company announced the appointment of Ernst & Young LLP as its auditor.", NULL, NULL,
@@ -491,7 +503,9 @@ static void test_signatures(void **state)
         "By: /s/ JOHN Q. PUBLIC\nName: John Q. Public\nTitle: Vice President and Controller\n\n"
         "By: /s/ Mary Major          Senior Vice President\n\n"
         "/s/ Ernst & Young LLP\nCertified Public Accountants\n\n"
-        "By: /s/\nName: Alan Turing\nTitle: Secretary\n";
+        "By: /s/\nName: Alan Turing\nTitle: Secretary\n\n"
+        "Date: November 1, 1994 By: /Philip D. Freeman\nPhilip D. Freeman\n"
+        "Senior Vice President,\nGeneral Counsel and Secretary\n";
     f8k_officer_t *o = NULL;
     size_t n = 0, cap = 0;
     assert_int_equal(extract_officers_from_text(block, sizeof block - 1, 1, 0, &o, &n, &cap),
@@ -499,9 +513,10 @@ static void test_signatures(void **state)
     const char *want[][2] = {{"Judi Irving", "ceo"},
                              {"JOHN Q. PUBLIC", "controller"},
                              {"Mary Major", "other"},
-                             {"Alan Turing", "secretary"}};
-    assert_int_equal(n, 4);
-    for (size_t k = 0; k < 4; k++) {
+                             {"Alan Turing", "secretary"},
+                             {"Philip D. Freeman", "general_counsel"}};
+    assert_int_equal(n, 5);
+    for (size_t k = 0; k < 5; k++) {
         assert_string_equal(o[k].name, want[k][0]);
         assert_string_equal(o[k].role_code, want[k][1]);
         assert_int_equal(o[k].event, F8K_EVENT_SIGNED);
