@@ -353,25 +353,35 @@ done:
 /* Documents of one filing.                                            */
 /* ------------------------------------------------------------------ */
 
-/* Values: 0 sort date, 1 filing id, 2 year, 3 company, 4 items, 5 form. */
+/* Values: 0 sort date, 1 filing id, 2 year, 3 company, 4 items, 5 form,
+ * 6 date of report. */
+/* "2003-06-27" -> "20030627" in YMD; false unless there are eight digits. */
+static bool date_digits(const char *date, char ymd[9])
+{
+    size_t i, n = 0;
+    if (date == NULL)
+        return false;
+    for (i = 0; date[i] != '\0' && n < 8; i++)
+        if (date[i] >= '0' && date[i] <= '9')
+            ymd[n++] = date[i];
+    ymd[n] = '\0';
+    return n == 8;
+}
+
 static f8k_status_t set_values(f8k_doc_t *doc, const f8k_filing_t *filing, const char *id,
                                const char *items_value, size_t items_len)
 {
     const char *date = filing->filed != NULL ? filing->filed : filing->date_of_report;
     f8k_status_t status = F8K_STATUS_SUCCESS;
     char ymd[9];
-    size_t i, n = 0;
 
-    if (date != NULL) {
-        for (i = 0; date[i] != '\0' && n < 8; i++)
-            if (date[i] >= '0' && date[i] <= '9')
-                ymd[n++] = date[i];
-        if (n == 8) {
-            status = f8k_doc_set_value(doc, 0, ymd, 8);
-            if (status == F8K_STATUS_SUCCESS)
-                status = f8k_doc_set_value(doc, 2, ymd, 4);
-        }
+    if (date_digits(date, ymd)) {
+        status = f8k_doc_set_value(doc, 0, ymd, 8);
+        if (status == F8K_STATUS_SUCCESS)
+            status = f8k_doc_set_value(doc, 2, ymd, 4);
     }
+    if (status == F8K_STATUS_SUCCESS && date_digits(filing->date_of_report, ymd))
+        status = f8k_doc_set_value(doc, 6, ymd, 8);
     if (status == F8K_STATUS_SUCCESS)
         status = f8k_doc_set_value(doc, 1, id, strlen(id));
     if (status == F8K_STATUS_SUCCESS && filing->company != NULL)
@@ -418,6 +428,13 @@ static f8k_status_t add_field_words(f8k_analyzer_t *analyzer, termgen_t *tg,
         status = add_field_text(analyzer, tg, "XOF", filing->officers[i].name, pos);
         if (status == F8K_STATUS_SUCCESS)
             status = add_field_text(analyzer, tg, NULL, filing->officers[i].role, pos);
+        /* What happened to the officer ("appointed", "resigned") is the news
+         * itself: weighted like the role, so "CFO appointment" ranks the
+         * filing that appoints a CFO above one that merely names a CFO. */
+        if (status == F8K_STATUS_SUCCESS && filing->officers[i].event != F8K_EVENT_UNKNOWN &&
+            filing->officers[i].event != F8K_EVENT_SIGNED)
+            status = add_field_text(analyzer, tg, NULL,
+                                    f8k_officer_event_name(filing->officers[i].event), pos);
     }
     for (i = 0; status == F8K_STATUS_SUCCESS && i < filing->n_items; i++)
         status = add_field_text(analyzer, tg, NULL, filing->items[i].title, pos);

@@ -24,9 +24,9 @@
  *                 old Item 5 as filed.
  *   form:, exhibit:, cik:, state:, sic:, accession:  boolean terms
  *                 XFORM, XDT, XCIK (10 digits), XST, XSIC, XF.
- *   filed:/reported:  value range on slot 0 (the sort date: filed, else
- *                 date of report; the index has no separate slot for
- *                 the date of report yet).
+ *   filed:       value range on slot 0 (the sort date: filed, else date
+ *                 of report, so filings without a header still match).
+ *   reported:    value range on slot 6 (the date of report).
  *   AND/OR/NOT    Xapian AND, OR, AND_NOT; a pure NOT is everything but.
  *
  * Boolean field terms are wrapped in scale_weight(0): they select, and
@@ -695,7 +695,10 @@ static f8k_status_t try_run(compiler_t *c, f8k_qnode_t *const *ch, size_t n, siz
  * AND of words and phrases (body text), every combination of the
  * children's spellings (a word, or any member of its synonym group,
  * several words flattened) becomes NEAR(terms, terms + PROXIMITY_SLACK);
- * their OR is added with AND_MAYBE, scaled by PROXIMITY_WEIGHT, so
+ * their MAX (the best combination counts, once: an OR would add up every
+ * spelling that happens to be near, favouring long documents that repeat
+ * the words in several forms) is added with AND_MAYBE, scaled by
+ * PROXIMITY_WEIGHT, so
  * "the appointment of Rose Marcario as Chief Financial Officer"
  * outranks a filing that only mentions the words far apart.  At most
  * PROXIMITY_COMBOS combinations; Xapian's NEAR takes terms only.
@@ -775,7 +778,7 @@ static f8k_status_t proximity(compiler_t *c, const f8k_qnode_t *n, f8k_query_t *
             f8k_query_free(terms[j]);
     }
     if (status == F8K_STATUS_SUCCESS && nn > 0)
-        status = combine(F8K_QUERY_OR, near, nn, 0, &any);
+        status = combine(F8K_QUERY_MAX, near, nn, 0, &any);
     if (status == F8K_STATUS_SUCCESS && any != NULL)
         status = f8k_query_scale_weight(any, PROXIMITY_WEIGHT, out);
 done:
@@ -952,7 +955,8 @@ static f8k_status_t compile_node(compiler_t *c, const f8k_qnode_t *n, const char
             return bad_query(c, n->start, "a field inside a text field", NULL);
         return compile_field(c, n, out);
     case F8K_QNODE_DATE_RANGE:
-        return f8k_query_value_range(F8K_SLOT_DATE, n->lo, n->hi, out);
+        return f8k_query_value_range(
+            n->field == F8K_QFIELD_REPORTED ? F8K_SLOT_REPORTED : F8K_SLOT_DATE, n->lo, n->hi, out);
     }
     return F8K_STATUS_INTERNAL;
 }

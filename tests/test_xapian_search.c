@@ -85,6 +85,20 @@ static size_t item_filing(f8k_mset_t *mset, size_t i)
     return idx;
 }
 
+/* The weight of the best match of Q. */
+static double top_weight(const f8k_query_t *q)
+{
+    f8k_enquire_t *enq = NULL;
+    double w = 0;
+    assert_int_equal(f8k_enquire_new(fx.db, &enq), F8K_STATUS_SUCCESS);
+    f8k_mset_t *mset = search(enq, q, 1);
+    assert_int_equal(f8k_mset_size(mset), 1);
+    assert_int_equal(f8k_mset_item(mset, 0, NULL, NULL, &w, NULL, NULL), F8K_STATUS_SUCCESS);
+    f8k_mset_free(mset);
+    f8k_enquire_free(enq);
+    return w;
+}
+
 /* Run Q over all matches and compare the matched filings with EXPECTED. */
 static void assert_matches(const f8k_query_t *q, const bool *expected)
 {
@@ -243,6 +257,12 @@ static void test_boolean_operators(void **state)
     f8k_query_free(q);
     q = combine2(F8K_QUERY_AND_MAYBE, qa, qb, 0);
     assert_matches(q, maybe);
+    f8k_query_free(q);
+    /* MAX matches like OR but scores a document by its best subquery:
+     * its top weight is the larger of the two terms' top weights. */
+    q = combine2(F8K_QUERY_MAX, qa, qb, 0);
+    assert_matches(q, or_);
+    assert_true(fabs(top_weight(q) - fmax(top_weight(qa), top_weight(qb))) < 1e-9);
     f8k_query_free(q);
     f8k_query_free(qa);
     f8k_query_free(qb);

@@ -1275,6 +1275,9 @@ extern "C" f8k_status_t f8k_query_combine(f8k_query_op_t op, const f8k_query_t *
     case F8K_QUERY_XOR:
         xop = Xapian::Query::OP_XOR;
         break;
+    case F8K_QUERY_MAX:
+        xop = Xapian::Query::OP_MAX;
+        break;
     default:
         return F8K_STATUS_INVALID_ARG;
     }

@@ -54,6 +54,7 @@ F8K_BEGIN_DECLS
 #define F8K_SLOT_COMPANY 3u /* company name */
 #define F8K_SLOT_ITEMS   4u /* modern item numbers, '\n'-separated */
 #define F8K_SLOT_FORM    5u /* form type */
+#define F8K_SLOT_REPORTED 6u /* YYYYMMDD: date of report */
 
 typedef struct f8k_search f8k_search_t; /* An index open for searching, with its analyzer. */
 

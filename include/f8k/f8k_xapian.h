@@ -433,7 +433,8 @@ typedef enum f8k_query_op {
     F8K_QUERY_ELITE_SET, /* OR of the PARAMETER best-weighted subqueries. */
     F8K_QUERY_PHRASE,    /* Terms in order within a window of PARAMETER positions. */
     F8K_QUERY_NEAR,      /* Terms in any order within a window of PARAMETER positions. */
-    F8K_QUERY_XOR        /* An odd number of the subqueries. */
+    F8K_QUERY_XOR,       /* An odd number of the subqueries. */
+    F8K_QUERY_MAX        /* Any subquery, weighted as the best-scoring one. */
 } f8k_query_op_t;
 
 /* A term query.  WQF is its within-query frequency (0 means 1); POS
