@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "f8k-index.h"
+#include "dbpath.h"
 
 const char *f8k_index_progname = "f8k-index";
 
@@ -50,32 +51,9 @@ static void usage(FILE *out)
     fprintf(out, "\nThe database is --db PATH, else $F8K_DB, else $XDG_DATA_HOME/f8k/db.\n");
 }
 
-static char *join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 1;
-    char *s = malloc(n);
-
-    if (s != NULL)
-        snprintf(s, n, "%s%s", a, b);
-    return s;
-}
-
 char *f8k_index_db_path(void)
 {
-    const char *env = NULL;
-
-    if (db_option != NULL)
-        return strdup(db_option);
-    env = getenv("F8K_DB");
-    if (env != NULL && env[0] != '\0')
-        return strdup(env);
-    env = getenv("XDG_DATA_HOME");
-    if (env != NULL && env[0] == '/')
-        return join(env, "/f8k/db");
-    env = getenv("HOME");
-    if (env != NULL && env[0] != '\0')
-        return join(env, "/.local/share/f8k/db");
-    return NULL;
+    return f8k_dbpath_resolve(db_option);
 }
 
 int main(int argc, char **argv)

@@ -7,8 +7,8 @@
  * The return value is the process exit code:
  *   0 success, 1 some input failed, 2 usage error, 75 database locked.
  */
-#ifndef F8K_INDEX_H
-#define F8K_INDEX_H
+#ifndef F8K_INDEX_CLI_H
+#define F8K_INDEX_CLI_H
 
 #define F8K_EXIT_OK     0
 #define F8K_EXIT_FAILED 1
@@ -31,4 +31,4 @@ int f8k_index_remove_command(int argc, char **argv);
 int f8k_index_status_command(int argc, char **argv);
 int f8k_index_compact_command(int argc, char **argv);
 
-#endif /* F8K_INDEX_H */
+#endif /* F8K_INDEX_CLI_H */

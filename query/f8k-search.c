@@ -22,6 +22,8 @@
 #include <f8k/f8k_qparse.h>
 #include <f8k/f8k_search.h>
 
+#include "dbpath.h"
+
 #define PROG "f8k-search"
 
 enum { EXIT_USAGE = 2 };
@@ -45,35 +47,6 @@ static void usage(FILE *out)
                  "a NEAR/5 b, prefix*, company: officer: role: item: form: exhibit: cik:\n"
                  "state: sic: accession: filed:2003-01-01..2003-12-31 reported:2004..\n"
                  "See f8k-search(1).\n");
-}
-
-/* --db, else $F8K_DB, else $XDG_DATA_HOME/f8k/db, else ~/.local/share/f8k/db. */
-static char *resolve_db(const char *option)
-{
-    const char *env = NULL;
-    char *out = NULL;
-    size_t n;
-    if (option != NULL)
-        return strdup(option);
-    env = getenv("F8K_DB");
-    if (env != NULL && env[0] != '\0')
-        return strdup(env);
-    env = getenv("XDG_DATA_HOME");
-    if (env != NULL && env[0] == '/') {
-        n = strlen(env) + sizeof "/f8k/db";
-        out = malloc(n);
-        if (out != NULL)
-            snprintf(out, n, "%s/f8k/db", env);
-        return out;
-    }
-    env = getenv("HOME");
-    if (env == NULL || env[0] == '\0')
-        return NULL;
-    n = strlen(env) + sizeof "/.local/share/f8k/db";
-    out = malloc(n);
-    if (out != NULL)
-        snprintf(out, n, "%s/.local/share/f8k/db", env);
-    return out;
 }
 
 static bool parse_count(const char *s, unsigned *out)
@@ -285,7 +258,7 @@ int main(int argc, char **argv)
     if (format == F8K_SEARCH_FORMAT_PATHS)
         so.no_snippets = so.no_documents = true;
     query = join_words(argc - optind, argv + optind, &qlen);
-    db_path = resolve_db(db_option);
+    db_path = f8k_dbpath_resolve(db_option);
     if (query == NULL || db_path == NULL) {
         fprintf(stderr, PROG ": %s\n",
                 query == NULL ? "out of memory" : "no database path (set --db or $F8K_DB)");
