@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <f8k/f8k_filing.h>
 #include <f8k/f8k_index.h>
 
 #include "dbpath.h"
@@ -97,9 +98,11 @@ static void on_progress(void *closure, const f8k_index_event_t *ev)
 {
     cli_progress_t *cp = closure;
     if (ev->kind == F8K_INDEX_EVENT_FAILED) {
+        char *name = f8k_escape_name(ev->path);
         clear_bar(cp);
-        fprintf(stderr, "%s: %s: %s\n", f8k_index_progname, ev->path,
+        fprintf(stderr, "%s: %s: %s\n", f8k_index_progname, name != NULL ? name : "?",
                 ev->reason != NULL ? ev->reason : f8k_status_to_string(ev->status));
+        free(name);
         return;
     }
     if (cp->bar && ev->kind == F8K_INDEX_EVENT_PROGRESS)

@@ -130,9 +130,11 @@ int f8k_index_inspect_command(int argc, char **argv)
         char *error = NULL;
         f8k_status_t status = f8k_filing_read(argv[i], &filing, &error);
         if (status != F8K_STATUS_SUCCESS) {
-            fprintf(stderr, "%s: %s: %s%s%s\n", f8k_index_progname, argv[i],
+            char *name = f8k_escape_name(argv[i]);
+            fprintf(stderr, "%s: %s: %s%s%s\n", f8k_index_progname, name != NULL ? name : "?",
                     f8k_status_to_string(status), error != NULL ? ": " : "",
                     error != NULL ? error : "");
+            free(name);
             free(error);
             failed = 1;
             continue;

@@ -452,7 +452,8 @@ static size_t find_marker(const char *buf, size_t len, const char *needle)
 /*
  * Where an EDGAR submission starts: the first envelope or header tag.
  * Only the first 1 MiB is searched (a PEM preamble is a few hundred
- * bytes), so detection stays cheap on big files.
+ * bytes), so detection stays cheap on big files.  Returns LEN when
+ * there is none.
  */
 static size_t find_submission_start(const char *buf, size_t len)
 {
@@ -463,7 +464,8 @@ static size_t find_submission_start(const char *buf, size_t len)
 
     for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
         size_t at = find_marker(buf, window, markers[i]);
-        if (at < best)
+        /* find_marker() answers WINDOW for "absent"; that is not a start. */
+        if (at < window && at < best)
             best = at;
     }
     return best;
@@ -642,4 +644,37 @@ const char *f8k_officer_event_name(f8k_officer_event_t event)
     default:
         return "unknown";
     }
+}
+
+char *f8k_escape_name(const char *name)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0, i, o = 0;
+    char *out = NULL;
+
+    if (name == NULL)
+        return NULL;
+    for (i = 0; name[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)name[i];
+        n += (c < 0x20 || c == 0x7f) ? 4 : c == '\\' ? 2 : 1;
+    }
+    out = malloc(n + 1);
+    if (out == NULL)
+        return NULL;
+    for (i = 0; name[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c == '\\') {
+            out[o++] = '\\';
+            out[o++] = '\\';
+        } else if (c < 0x20 || c == 0x7f) {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o] = '\0';
+    return out;
 }

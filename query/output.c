@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <f8k/f8k_filing.h>
 #include <f8k/f8k_search.h>
 
 #include "search-private.h"
@@ -382,8 +383,15 @@ f8k_status_t f8k_search_render(const f8k_search_results_t *results, f8k_search_f
         render_csv(&b, results);
         break;
     case F8K_SEARCH_FORMAT_PATHS:
-        for (i = 0; i < results->n_hits; i++)
-            sb_printf(&b, "%s\n", results->hits[i].path ? results->hits[i].path : "");
+        /* One line per path, whatever bytes a file name holds. */
+        for (i = 0; i < results->n_hits; i++) {
+            char *name = f8k_escape_name(results->hits[i].path ? results->hits[i].path : "");
+            if (name == NULL)
+                b.failed = true;
+            else
+                sb_printf(&b, "%s\n", name);
+            free(name);
+        }
         break;
     default:
         status = F8K_STATUS_INVALID_ARG;

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -379,6 +380,58 @@ extern "C" f8k_status_t f8k_db_open(const char *path, f8k_db_t **db_out,
     return status;
 }
 
+namespace
+{
+
+/* True when PATH does not exist or is an empty directory. */
+bool needs_creating(const char *path)
+{
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        return !ec;
+    return std::filesystem::is_directory(path, ec) && std::filesystem::is_empty(path, ec);
+}
+
+/*
+ * Create a new, empty database at PATH atomically: build it in a private
+ * (0700) sibling directory, commit so that it is complete, then rename it
+ * into place.  A process killed half way leaves only the sibling, never a
+ * database directory Xapian cannot open.  When another process wins the
+ * race to PATH, its database is kept and ours removed.
+ */
+f8k_status_t create_database(const char *path, std::string *msg)
+{
+    std::string dir = std::string(path);
+    while (dir.size() > 1 && dir.back() == '/')
+        dir.pop_back();
+    std::string templ = dir + ".new-XXXXXX";
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    if (mkdtemp(buf.data()) == nullptr) {
+        *msg = dir + ": " + strerror(errno);
+        return F8K_STATUS_IO;
+    }
+    std::string tmp(buf.data());
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+    try {
+        Xapian::WritableDatabase fresh(tmp, Xapian::DB_CREATE);
+        fresh.commit();
+        fresh.close();
+    } catch (...) {
+        status = status_from_exception(msg);
+    }
+    if (status == F8K_STATUS_SUCCESS && rename(tmp.c_str(), dir.c_str()) != 0 &&
+        errno != ENOTEMPTY && errno != EEXIST) {
+        *msg = dir + ": " + strerror(errno);
+        status = F8K_STATUS_IO;
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(tmp, ec); /* Gone already after a rename. */
+    return status;
+}
+
+} // namespace
+
 extern "C" f8k_status_t f8k_db_open_writable(const char *path, double wait_seconds,
                                              f8k_db_t **db_out, char **error_message) noexcept
 {
@@ -394,16 +447,14 @@ extern "C" f8k_status_t f8k_db_open_writable(const char *path, double wait_secon
         give_message(error_message, "NULL argument");
         return F8K_STATUS_INVALID_ARG;
     }
-    /* Create the directory ourselves so that it is private (0700). */
-    if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-        try {
-            msg = std::string(path) + ": " + strerror(errno);
-        } catch (...) {
-        }
-        give_message(error_message, msg);
-        return F8K_STATUS_IO;
-    }
     try {
+        if (needs_creating(path)) {
+            status = create_database(path, &msg);
+            if (status != F8K_STATUS_SUCCESS) {
+                give_message(error_message, msg);
+                return status;
+            }
+        }
         db = new f8k_db_t;
         auto start = std::chrono::steady_clock::now();
         for (;;) {

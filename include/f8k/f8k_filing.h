@@ -131,6 +131,14 @@ f8k_status_t f8k_filing_read(const char *path, f8k_filing_t **filing_out, char *
 /* Free a filing and everything it owns.  NULL is a no-op. */
 void f8k_filing_free(f8k_filing_t *filing);
 
+/*
+ * NAME (a file name, say) with every control byte written as \xHH (a
+ * newline as \x0a) and a backslash doubled, so that it always prints on
+ * one line.  Returns a malloc'd string (caller frees), or NULL when NAME
+ * is NULL or memory ran out.
+ */
+char *f8k_escape_name(const char *name);
+
 /* "appointed", "elected", ... ; "unknown" for F8K_EVENT_UNKNOWN. Static. */
 const char *f8k_officer_event_name(f8k_officer_event_t event);
 
