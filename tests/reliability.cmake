@@ -58,3 +58,28 @@ elseif(F8K_BUILD_FUZZERS)
   message(STATUS "fuzzers: F8K_BUILD_FUZZERS needs clang and stemmer/, indexer/; "
                  "fuzz_charset, fuzz_analyzer, fuzz_cover skipped")
 endif()
+
+# Reliability end-to-end tests of the CLIs (issue 7): crash consistency
+# under kill -9, overlapping writers and readers, hostile input files,
+# security checks.  tests/hostile/ is the hostile input generator (also
+# built as f8k-hostile-gen for trying by hand).  Label "reliability".
+if(TARGET f8k-index AND TARGET f8k-search AND TARGET f8k_xapian)
+  add_library(f8k_hostile STATIC ${CMAKE_CURRENT_SOURCE_DIR}/hostile/hostile.c)
+  target_include_directories(f8k_hostile PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+  add_executable(f8k-hostile-gen ${CMAKE_CURRENT_SOURCE_DIR}/hostile/gen.c)
+  target_link_libraries(f8k-hostile-gen PRIVATE f8k_hostile)
+  # name; ctest timeout (s)
+  foreach(spec "crash;900" "overlap;600" "hostile;600" "security;300" "regress;300")
+    list(GET spec 0 t)
+    list(GET spec 1 tmo)
+    set(name test_reliability_${t})
+    if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${name}.c)
+      f8k_add_cmocka_test(${name} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.c
+        ${CMAKE_CURRENT_SOURCE_DIR}/test_reliability_util.c
+        ${CMAKE_CURRENT_SOURCE_DIR}/test_index_util.c
+        LINK f8k_hostile f8k::indexer f8k::xapian PkgConfig::JSONC TIMEOUT ${tmo}
+        LABELS "reliability")
+      add_dependencies(${name} f8k-index f8k-search)
+    endif()
+  endforeach()
+endif()
