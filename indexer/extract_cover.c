@@ -148,7 +148,8 @@ static int date_at(const char *s, size_t len, size_t i, char out[11])
 found:
     if (!valid_date(y, m, d))
         return 0;
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
     return 1;
 }
 
@@ -260,8 +261,11 @@ typedef struct line {
 static int contains_ci(const char *s, size_t len, const char *needle)
 {
     size_t nl = strlen(needle);
+    /* Cheap test of the first byte before the full compare. */
+    int first = tolower((unsigned char)needle[0]);
     for (size_t i = 0; i + nl <= len; i++)
-        if (strncasecmp(s + i, needle, nl) == 0)
+        if ((nl == 0 || tolower((unsigned char)s[i]) == first) &&
+            strncasecmp(s + i, needle, nl) == 0)
             return (int)i + 1;
     return 0;
 }

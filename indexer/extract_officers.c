@@ -11,6 +11,8 @@
  * recall.
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,12 +25,15 @@
 #define SUBJECT_WINDOW 20 /* tokens searched back for the subject of an event */
 
 typedef struct tok {
-    size_t s;   /* offset in the sentence buffer */
-    size_t len; /* bytes */
+    size_t s;       /* offset in the sentence buffer */
+    size_t len;     /* bytes */
+    unsigned lists; /* LIST_* bits: the word lists the token is in */
+    int trigger;    /* index in triggers[] of the token's word, -1 if none */
 } tok_t;
 
 typedef struct sentence {
     char buf[EXTRACT_SENTENCE_BYTES + 1];
+    char low[EXTRACT_SENTENCE_BYTES + 1]; /* buf in ASCII lower case, set by tokenize() */
     size_t len;
     tok_t tok[MAX_TOKENS];
     size_t n;
@@ -459,22 +464,133 @@ static const char *tptr(const sentence_t *st, size_t i)
     return st->buf + st->tok[i].s;
 }
 
-/* Does token I equal W (case-insensitive), ignoring a final '.'? */
-static int tok_is(const sentence_t *st, size_t i, const char *w)
+/*
+ * Every word of the lists above, in one hash table built once: a token
+ * is looked up when the sentence is tokenized, so each rule tests a bit
+ * instead of comparing the token with every word of a list.
+ */
+enum {
+    LIST_NOT_NAME = 1u << 0,
+    LIST_COMPANY = 1u << 1,
+    LIST_SUFFIX = 1u << 2,
+    LIST_HONORIFIC = 1u << 3,
+    LIST_ROLE = 1u << 4,
+};
+
+#define WORD_TABLE_SIZE 1024 /* a power of two, over twice the words */
+#define WORD_MAX_BYTES  32   /* longer tokens are in no list */
+
+typedef struct word_entry {
+    const char *word; /* NULL: empty slot */
+    size_t len;
+    unsigned lists; /* LIST_* */
+    int trigger;    /* index in triggers[], -1 when none */
+} word_entry_t;
+
+static word_entry_t word_table[WORD_TABLE_SIZE];
+static pthread_once_t word_table_once = PTHREAD_ONCE_INIT;
+
+static size_t word_hash(const char *s, size_t len)
 {
-    size_t l = st->tok[i].len, wl = strlen(w);
-    const char *p = tptr(st, i);
-    if (l > 1 && p[l - 1] == '.' && w[wl - 1] != '.')
-        l--;
-    return l == wl && strncasecmp(p, w, l) == 0;
+    uint32_t h = 2166136261u;
+    for (size_t k = 0; k < len; k++)
+        h = (h ^ (unsigned char)s[k]) * 16777619u;
+    return h & (WORD_TABLE_SIZE - 1);
 }
 
-static int tok_in(const sentence_t *st, size_t i, const char *const *list, size_t n)
+/* The entry of lower-case S (LEN bytes), or NULL. */
+static const word_entry_t *word_find(const char *s, size_t len)
+{
+    for (size_t h = word_hash(s, len);; h = (h + 1) & (WORD_TABLE_SIZE - 1)) {
+        const word_entry_t *e = &word_table[h];
+        if (!e->word)
+            return NULL;
+        if (e->len == len && memcmp(e->word, s, len) == 0)
+            return e;
+    }
+}
+
+static word_entry_t *word_add(const char *w)
+{
+    size_t len = strlen(w);
+    size_t h = word_hash(w, len);
+    while (word_table[h].word &&
+           !(word_table[h].len == len && memcmp(word_table[h].word, w, len) == 0))
+        h = (h + 1) & (WORD_TABLE_SIZE - 1);
+    if (!word_table[h].word) {
+        word_table[h].word = w;
+        word_table[h].len = len;
+        word_table[h].trigger = -1;
+    }
+    return &word_table[h];
+}
+
+static void add_list(const char *const *list, size_t n, unsigned bit)
 {
     for (size_t k = 0; k < n; k++)
-        if (tok_is(st, i, list[k]))
-            return 1;
-    return 0;
+        word_add(list[k])->lists |= bit;
+}
+
+static void word_table_init(void)
+{
+    add_list(not_name_words, COUNT(not_name_words), LIST_NOT_NAME);
+    add_list(company_words, COUNT(company_words), LIST_COMPANY);
+    add_list(suffixes, COUNT(suffixes), LIST_SUFFIX);
+    add_list(honorifics, COUNT(honorifics), LIST_HONORIFIC);
+    add_list(role_words, COUNT(role_words), LIST_ROLE);
+    for (size_t k = COUNT(triggers); k-- > 0;)
+        word_add(triggers[k].word)->trigger = (int)k; /* the first of a word wins */
+}
+
+/*
+ * Set the lists and trigger of token I: the words it equals
+ * (case-insensitive), and those it equals without a final '.' when
+ * the word does not end in '.' ("Inc." is "inc" and "inc.").
+ */
+static void classify(sentence_t *st, size_t i)
+{
+    tok_t *t = &st->tok[i];
+    const char *p = st->low + t->s;
+    const word_entry_t *e = NULL;
+    t->lists = 0;
+    t->trigger = -1;
+    if (t->len > WORD_MAX_BYTES)
+        return;
+    e = word_find(p, t->len);
+    if (e) {
+        t->lists |= e->lists;
+        t->trigger = e->trigger;
+    }
+    if (t->len > 1 && p[t->len - 1] == '.' && p[t->len - 2] != '.') {
+        e = word_find(p, t->len - 1);
+        if (e) {
+            t->lists |= e->lists;
+            if (t->trigger < 0)
+                t->trigger = e->trigger;
+        }
+    }
+}
+
+/*
+ * Does token I equal W (WL bytes, lower case; case-insensitive),
+ * ignoring a final '.'?
+ */
+static int tok_eq(const sentence_t *st, size_t i, const char *w, size_t wl)
+{
+    size_t l = st->tok[i].len;
+    const char *p = st->low + st->tok[i].s;
+    if (l > 1 && p[l - 1] == '.' && w[wl - 1] != '.')
+        l--;
+    return l == wl && memcmp(p, w, l) == 0;
+}
+
+/* tok_is(st, i, "word"): W a lower-case string literal. */
+#define tok_is(st, i, w) tok_eq((st), (i), "" w "", sizeof(w) - 1)
+
+/* Is token I in a list (LIST_* bits)? */
+static int tok_in(const sentence_t *st, size_t i, unsigned lists)
+{
+    return (st->tok[i].lists & lists) != 0;
 }
 
 static int tok_punct(const sentence_t *st, size_t i, char c)
@@ -514,7 +630,7 @@ static int is_name_word(const sentence_t *st, size_t i, int allow_caps)
         return 0;
     if (!lower && !allow_caps)
         return 0;
-    if (tok_in(st, i, not_name_words, COUNT(not_name_words)))
+    if (tok_in(st, i, LIST_NOT_NAME))
         return 0;
     return 1;
 }
@@ -531,7 +647,7 @@ static int match_name(ctx_t *c, const sentence_t *st, size_t i, int allow_caps, 
     int honor = 0, last_initial = 0;
     char name[NAME_BYTES];
 
-    if (j < st->n && tok_in(st, j, honorifics, COUNT(honorifics))) {
+    if (j < st->n && tok_in(st, j, LIST_HONORIFIC)) {
         honor = 1;
         j++;
     }
@@ -540,7 +656,7 @@ static int match_name(ctx_t *c, const sentence_t *st, size_t i, int allow_caps, 
         int initial = is_initial(st, j);
         if (!initial && !is_name_word(st, j, allow_caps))
             break;
-        if (words > 0 && tok_in(st, j, suffixes, COUNT(suffixes)))
+        if (words > 0 && tok_in(st, j, LIST_SUFFIX))
             break;
         len += (size_t)snprintf(name + len, len < sizeof name ? sizeof name - len : 0, "%s%.*s",
                                 words ? " " : "", (int)st->tok[j].len, tptr(st, j));
@@ -554,12 +670,12 @@ static int match_name(ctx_t *c, const sentence_t *st, size_t i, int allow_caps, 
     if (words == 0 || words > 4 || last_initial)
         return 0;
     /* Suffix: "John Smith, Jr." or "John Smith Jr." */
-    if (j < st->n && real >= 2 && tok_in(st, j, suffixes, COUNT(suffixes))) {
+    if (j < st->n && real >= 2 && tok_in(st, j, LIST_SUFFIX)) {
         len += (size_t)snprintf(name + len, sizeof name - len, " %.*s", (int)st->tok[j].len,
                                 tptr(st, j));
         j++;
     } else if (j + 1 < st->n && real >= 2 && tok_punct(st, j, ',') &&
-               tok_in(st, j + 1, suffixes, COUNT(suffixes))) {
+               tok_in(st, j + 1, LIST_SUFFIX)) {
         len += (size_t)snprintf(name + len, sizeof name - len, " %.*s", (int)st->tok[j + 1].len,
                                 tptr(st, j + 1));
         j += 2;
@@ -567,7 +683,7 @@ static int match_name(ctx_t *c, const sentence_t *st, size_t i, int allow_caps, 
     if (len >= sizeof name)
         return 0;
     /* "Smith Barney Inc.", "Ernst & Young": companies, not people. */
-    if (j < st->n && tok_in(st, j, company_words, COUNT(company_words)))
+    if (j < st->n && tok_in(st, j, LIST_COMPANY))
         return 0;
     if (real >= 2 || (real == 1 && words >= 3)) {
         snprintf(out->name, sizeof out->name, "%s", name);
@@ -625,7 +741,7 @@ typedef struct role_span {
 
 static int is_role_word(const sentence_t *st, size_t i)
 {
-    return tok_in(st, i, role_words, COUNT(role_words));
+    return tok_in(st, i, LIST_ROLE);
 }
 
 /* Role codes, most senior first (the order of f8k_role_normalise). */
@@ -780,6 +896,11 @@ static f8k_status_t emit(ctx_t *c, const char *name, const char *code, const cha
 static void tokenize(sentence_t *st)
 {
     size_t i = 0;
+    pthread_once(&word_table_once, word_table_init);
+    for (size_t k = 0; k < st->len; k++) {
+        unsigned char ch = (unsigned char)st->buf[k];
+        st->low[k] = (char)(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
+    }
     st->n = 0;
     while (i < st->len && st->n < MAX_TOKENS) {
         unsigned char ch = (unsigned char)st->buf[i];
@@ -813,28 +934,27 @@ static void tokenize(sentence_t *st)
         }
         st->tok[st->n].s = s;
         st->tok[st->n].len = i - s;
+        classify(st, st->n);
         st->n++;
     }
 }
 
 static const trigger_t *trigger_at(const sentence_t *st, size_t i)
 {
-    for (size_t k = 0; k < COUNT(triggers); k++) {
-        if (!tok_is(st, i, triggers[k].word))
-            continue;
-        const char *w = triggers[k].word;
-        /* "has not been named", "did not resign" */
-        for (size_t b = i >= 3 ? i - 3 : 0; b < i; b++)
-            if (tok_is(st, b, "not") || tok_is(st, b, "never"))
-                return NULL;
-        /* "passed away", "step down" */
-        if (strcmp(w, "passed") == 0 && !(i + 1 < st->n && tok_is(st, i + 1, "away")))
+    int k = st->tok[i].trigger;
+    if (k < 0)
+        return NULL;
+    const char *w = triggers[k].word;
+    /* "has not been named", "did not resign" */
+    for (size_t b = i >= 3 ? i - 3 : 0; b < i; b++)
+        if (tok_is(st, b, "not") || tok_is(st, b, "never"))
             return NULL;
-        if (strncmp(w, "step", 4) == 0 && !(i + 1 < st->n && tok_is(st, i + 1, "down")))
-            return NULL;
-        return &triggers[k];
-    }
-    return NULL;
+    /* "passed away", "step down" */
+    if (strcmp(w, "passed") == 0 && !(i + 1 < st->n && tok_is(st, i + 1, "away")))
+        return NULL;
+    if (strncmp(w, "step", 4) == 0 && !(i + 1 < st->n && tok_is(st, i + 1, "down")))
+        return NULL;
+    return &triggers[k];
 }
 
 /* Words allowed between an event noun/verb and its object's name. */
@@ -895,7 +1015,7 @@ static f8k_status_t process_sentence(ctx_t *c)
             continue;
         }
         if (match_name(c, st, i, 0, &names[n_names])) {
-            if (!tok_in(st, i, honorifics, COUNT(honorifics)))
+            if (!tok_in(st, i, LIST_HONORIFIC))
                 remember_name(c, names[n_names].name);
             i = names[n_names].b;
             n_names++;
@@ -1004,7 +1124,8 @@ static f8k_status_t scan_sentences(ctx_t *c, const char *text, size_t len)
             line_start = ++i;
             continue;
         }
-        size_t b = extract_blank_len(text + i, len - i);
+        /* Blanks are ASCII control/space bytes or start with a byte >= 0x80. */
+        size_t b = ch <= ' ' || ch >= 0x80 ? extract_blank_len(text + i, len - i) : 0;
         if (b > 0) {
             if (st->len > 0 && st->buf[st->len - 1] != ' ')
                 st->buf[st->len++] = ' ';

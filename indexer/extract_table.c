@@ -3,6 +3,8 @@
  * officer role normaliser (include/f8k/f8k_extract.h).
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -339,22 +341,51 @@ static int era_fits(f8k_item_era_t row, f8k_item_era_t want)
     return want == F8K_ITEM_ERA_UNKNOWN || row == want;
 }
 
-double extract_title_score(const char *title, size_t len, const f8k_item_info_t *row)
+#define N_ALIASES (sizeof item_aliases / sizeof item_aliases[0])
+
+/* The titles of item_table and item_aliases, tokenized once. */
+static token_set_t row_tokens[N_ITEMS];
+static token_set_t alias_tokens[N_ALIASES];
+static pthread_once_t title_tokens_once = PTHREAD_ONCE_INIT;
+
+static void title_tokens_init(void)
 {
-    token_set_t in, ref;
+    for (size_t i = 0; i < N_ITEMS; i++)
+        tokenize_title(item_table[i].title, strlen(item_table[i].title), &row_tokens[i]);
+    for (size_t i = 0; i < N_ALIASES; i++)
+        tokenize_title(item_aliases[i].title, strlen(item_aliases[i].title), &alias_tokens[i]);
+}
+
+/* extract_title_score() of the tokenized title IN. */
+static double title_score_tokens(const token_set_t *in, const f8k_item_info_t *row)
+{
+    token_set_t own;
+    const token_set_t *ref = NULL;
     double best = 0.0;
-    tokenize_title(title, len, &in);
-    tokenize_title(row->title, strlen(row->title), &ref);
-    best = dice(&in, &ref);
-    for (size_t i = 0; i < sizeof item_aliases / sizeof item_aliases[0]; i++) {
+    pthread_once(&title_tokens_once, title_tokens_init);
+    if ((uintptr_t)row >= (uintptr_t)item_table &&
+        (uintptr_t)row < (uintptr_t)(item_table + N_ITEMS)) {
+        ref = &row_tokens[row - item_table];
+    } else {
+        tokenize_title(row->title, strlen(row->title), &own);
+        ref = &own;
+    }
+    best = dice(in, ref);
+    for (size_t i = 0; i < N_ALIASES; i++) {
         if (strcmp(item_aliases[i].number, row->number) != 0)
             continue;
-        tokenize_title(item_aliases[i].title, strlen(item_aliases[i].title), &ref);
-        double s = dice(&in, &ref);
+        double s = dice(in, &alias_tokens[i]);
         if (s > best)
             best = s;
     }
     return best;
+}
+
+double extract_title_score(const char *title, size_t len, const f8k_item_info_t *row)
+{
+    token_set_t in;
+    tokenize_title(title, len, &in);
+    return title_score_tokens(&in, row);
 }
 
 const f8k_item_info_t *f8k_item_match_title(const char *title, size_t len, f8k_item_era_t era)
@@ -380,10 +411,12 @@ const f8k_item_info_t *f8k_item_match_title(const char *title, size_t len, f8k_i
         if (row)
             return row;
     }
+    token_set_t in;
+    tokenize_title(title, len, &in);
     for (size_t k = 0; k < N_ITEMS; k++) {
         if (!era_fits(item_table[k].era, era))
             continue;
-        double s = extract_title_score(title, len, &item_table[k]);
+        double s = title_score_tokens(&in, &item_table[k]);
         /* Ties go to the era-appropriate (earlier rows are old). */
         if (s > best_score + 1e-9) {
             best_score = s;
