@@ -264,7 +264,7 @@ static f8k_status_t add_doctype_terms(f8k_doc_t *doc, const char *type)
 }
 
 /* ------------------------------------------------------------------ */
-/* Document data: one line of JSON, '\n', the plain text.              */
+/* Document data: a bounded prefix of the plain text; slot 7: JSON.    */
 /* ------------------------------------------------------------------ */
 
 static json_object *json_string_or_null(const char *s)
@@ -319,12 +319,36 @@ static json_object *filing_json(const f8k_filing_t *filing, const char *path)
     return o;
 }
 
+/*
+ * The document's JSON line goes to value slot 7 (read for every hit and
+ * every matched document: small, uncompressed, no text to skip); the
+ * document data holds only the first TEXT_STORED_MAX bytes of its plain
+ * text, for snippets (read for the hits on the page that show one).
+ * The cut is at a white space when one is near, else at a UTF-8
+ * boundary.  Searches beyond the prefix still match (every word is
+ * indexed); only their snippet falls back to the start of the text.
+ */
+#define SLOT_DOCUMENT   7u
+#define TEXT_STORED_MAX (32u * 1024u)
+
+static size_t stored_text_len(const char *text, size_t len)
+{
+    size_t cut = TEXT_STORED_MAX, k;
+    if (len <= TEXT_STORED_MAX)
+        return len;
+    for (k = cut; k > cut - 64; k--)
+        if (text[k] == ' ' || text[k] == '\n' || text[k] == '\t' || text[k] == '\r')
+            return k;
+    while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+        cut--;
+    return cut;
+}
+
 static f8k_status_t set_document_data(f8k_doc_t *doc, json_object *fj, const f8k_document_t *d,
                                       int sequence)
 {
     const char *line = NULL;
-    size_t line_len = 0, text_len = 0;
-    char *data = NULL;
+    size_t text_len = 0;
     f8k_status_t status = F8K_STATUS_NOMEM;
 
     json_object_object_add(fj, "type", json_string_or_null(d ? d->type : NULL));
@@ -333,19 +357,11 @@ static f8k_status_t set_document_data(f8k_doc_t *doc, json_object *fj, const f8k
     line =
         json_object_to_json_string_ext(fj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (line == NULL)
-        goto done;
-    line_len = strlen(line);
+        return status;
+    status = f8k_doc_set_value(doc, SLOT_DOCUMENT, line, strlen(line));
     text_len = (d != NULL && d->is_text && d->text != NULL) ? d->text_len : 0;
-    data = malloc(line_len + 1 + text_len);
-    if (data == NULL)
-        goto done;
-    memcpy(data, line, line_len);
-    data[line_len] = '\n';
-    if (text_len > 0)
-        memcpy(data + line_len + 1, d->text, text_len);
-    status = f8k_doc_set_data(doc, data, line_len + 1 + text_len);
-done:
-    free(data);
+    if (status == F8K_STATUS_SUCCESS && text_len > 0)
+        status = f8k_doc_set_data(doc, d->text, stored_text_len(d->text, text_len));
     return status;
 }
 
@@ -354,7 +370,7 @@ done:
 /* ------------------------------------------------------------------ */
 
 /* Values: 0 sort date, 1 filing id, 2 year, 3 company, 4 items, 5 form,
- * 6 date of report. */
+ * 6 date of report (7, the document's JSON, is set with the data). */
 /* "2003-06-27" -> "20030627" in YMD; false unless there are eight digits. */
 static bool date_digits(const char *date, char ymd[9])
 {

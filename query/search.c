@@ -6,6 +6,7 @@
  * the search (STYLE.md P3).
  */
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,26 +223,72 @@ void f8k_search_results_free(f8k_search_results_t *results)
     free(results);
 }
 
-/* The JSON line of a document's data, parsed; NULL when unreadable. */
-static json_object *parse_data_line(const char *data, size_t len, const char **text_out,
-                                    size_t *text_len_out)
+/* LEN bytes of JSON, parsed when an object; else NULL. */
+static json_object *parse_json(const char *json, size_t len)
 {
-    const char *nl = memchr(data, '\n', len);
-    size_t line_len = nl != NULL ? (size_t)(nl - data) : len;
-    json_tokener *tok = json_tokener_new();
+    json_tokener *tok = NULL;
     json_object *o = NULL;
 
-    *text_out = nl != NULL ? nl + 1 : data + len;
-    *text_len_out = nl != NULL ? len - line_len - 1 : 0;
+    if (len == 0 || len > INT_MAX)
+        return NULL;
+    tok = json_tokener_new();
     if (tok == NULL)
         return NULL;
-    o = json_tokener_parse_ex(tok, data, (int)line_len);
+    o = json_tokener_parse_ex(tok, json, (int)len);
     if (o != NULL && !json_object_is_type(o, json_type_object)) {
         json_object_put(o);
         o = NULL;
     }
     json_tokener_free(tok);
     return o;
+}
+
+/*
+ * Item K of MSET: its JSON (slot F8K_SLOT_DOCUMENT), parsed (*obj_out,
+ * NULL when unreadable), and with WANT_TEXT its stored text (borrowed
+ * from MSET).  The text (the document data) is read only when wanted.
+ * Indexes written before the JSON moved to its slot hold "JSON line,
+ * '\n', whole text" in the data: read from there, the text capped at
+ * F8K_SEARCH_TEXT_STORED like the new layout.
+ */
+static f8k_status_t read_item(f8k_mset_t *mset, size_t k, bool want_text, json_object **obj_out,
+                              const char **text_out, size_t *text_len_out)
+{
+    const char *json = NULL, *data = NULL, *nl = NULL;
+    size_t json_len = 0, len = 0;
+    f8k_status_t status = f8k_mset_get_value(mset, k, F8K_SLOT_DOCUMENT, &json, &json_len);
+
+    *obj_out = NULL;
+    *text_out = "";
+    *text_len_out = 0;
+    if (status != F8K_STATUS_SUCCESS)
+        return status;
+    if (json_len > 0) {
+        *obj_out = parse_json(json, json_len);
+        if (!want_text)
+            return F8K_STATUS_SUCCESS;
+        status = f8k_mset_get_data(mset, k, &data, &len);
+        if (status != F8K_STATUS_SUCCESS) {
+            json_object_put(*obj_out);
+            *obj_out = NULL;
+            return status;
+        }
+        *text_out = data;
+        *text_len_out = len < F8K_SEARCH_TEXT_STORED ? len : F8K_SEARCH_TEXT_STORED;
+        return F8K_STATUS_SUCCESS;
+    }
+    status = f8k_mset_get_data(mset, k, &data, &len);
+    if (status != F8K_STATUS_SUCCESS)
+        return status;
+    nl = memchr(data, '\n', len);
+    *obj_out = parse_json(data, nl != NULL ? (size_t)(nl - data) : len);
+    if (nl != NULL) {
+        *text_out = nl + 1;
+        *text_len_out = len - (size_t)(nl + 1 - data);
+        if (*text_len_out > F8K_SEARCH_TEXT_STORED)
+            *text_len_out = F8K_SEARCH_TEXT_STORED;
+    }
+    return F8K_STATUS_SUCCESS;
 }
 
 static char *json_str(json_object *o, const char *key)
@@ -562,17 +609,16 @@ static f8k_status_t fill_documents(f8k_search_t *s, const f8k_query_t *query,
             break;
         }
         for (k = 0; k < m && status == F8K_STATUS_SUCCESS; k++) {
-            const char *id = NULL, *data = NULL, *text = NULL;
-            size_t len = 0, text_len = 0;
+            const char *id = NULL, *text = NULL;
+            size_t text_len = 0;
             json_object *o = NULL, *v = NULL;
             status = f8k_mset_get_value(mset, k, F8K_SLOT_FILING, &id, NULL);
             if (status != F8K_STATUS_SUCCESS || h->filing_id == NULL ||
                 strcmp(id, h->filing_id) != 0)
                 continue;
-            status = f8k_mset_get_data(mset, k, &data, &len);
+            status = read_item(mset, k, false, &o, &text, &text_len);
             if (status != F8K_STATUS_SUCCESS)
                 break;
-            o = parse_data_line(data, len, &text, &text_len);
             types[nd] = json_str(o, "type");
             seq[nd][0] = (o != NULL && json_object_object_get_ex(o, "sequence", &v))
                              ? json_object_get_int(v)
@@ -654,8 +700,8 @@ static f8k_status_t run_once(f8k_search_t *s, const f8k_query_t *query,
     }
     for (i = 0; i < n && status == F8K_STATUS_SUCCESS; i++) {
         f8k_search_hit_t *h = &r->hits[r->n_hits];
-        const char *data = NULL, *text = NULL, *id = NULL;
-        size_t len = 0, text_len = 0;
+        const char *text = NULL, *id = NULL;
+        size_t text_len = 0;
         unsigned rank = 0;
         json_object *obj = NULL;
 
@@ -670,10 +716,9 @@ static f8k_status_t run_once(f8k_search_t *s, const f8k_query_t *query,
                 status = F8K_STATUS_NOMEM;
         }
         if (status == F8K_STATUS_SUCCESS)
-            status = f8k_mset_get_data(mset, i, &data, &len);
+            status = read_item(mset, i, !o->no_snippets, &obj, &text, &text_len);
         if (status != F8K_STATUS_SUCCESS)
             break;
-        obj = parse_data_line(data, len, &text, &text_len);
         status = hit_fields(h, obj);
         json_object_put(obj);
         if (status == F8K_STATUS_SUCCESS && !o->no_snippets)

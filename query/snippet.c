@@ -1,8 +1,9 @@
 /*
  * snippet.c - the best passage of a document for a query, cheaply.
  *
- * A document's text can be hundreds of kilobytes and a page shows ten
- * of them, so the analyzer never runs over the whole text:
+ * The index stores a document's first F8K_SEARCH_TEXT_STORED bytes of
+ * text (README.md, "Index layout"); a page shows ten of them, so the
+ * analyzer never runs over the whole text:
  *
  *   1. One pass over the word starts of the text compares each word's
  *      first bytes, ASCII case-insensitively, with the query's surface
@@ -22,7 +23,6 @@
  * ("CAFÉ" for "café") are missed by step 1: the passage then falls back
  * to the best ASCII matches, or to the start of the text.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,8 +30,9 @@
 
 /* At most this many confirmed matches are considered per document. */
 #define SNIPPET_MAX_MATCHES 256
-/* Only the first SNIPPET_SCAN_BYTES of a document are scanned. */
-#define SNIPPET_SCAN_BYTES (1024 * 1024)
+/* Only the first SNIPPET_SCAN_BYTES of a document are scanned (the index
+ * stores no more than that of a document's text). */
+#define SNIPPET_SCAN_BYTES F8K_SEARCH_TEXT_STORED
 
 typedef struct match {
     size_t start, end; /* bytes in the text */
@@ -57,7 +58,12 @@ static bool is_space(unsigned char c)
 
 static bool is_word_byte(unsigned char c)
 {
-    return isalnum(c) || c >= 0x80;
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static unsigned char ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
 }
 
 /* The id of a matching token, or -1. */
@@ -103,7 +109,7 @@ static bool needle_at(const char *p, size_t avail, const needle_t *nd)
         return false;
     for (i = 0; i < nd->len; i++) {
         unsigned char a = (unsigned char)p[i], b = (unsigned char)nd->s[i];
-        if (a != b && !(a < 0x80 && tolower(a) == b))
+        if (a != b && ascii_lower(a) != b)
             return false;
     }
     return true;
@@ -209,6 +215,7 @@ f8k_status_t search_snippet(f8k_analyzer_t *analyzer, const search_highlight_t *
     size_t nn = 0, scan = len < SNIPPET_SCAN_BYTES ? len : SNIPPET_SCAN_BYTES;
     size_t i, j, best_i = 0, from = 0, to = 0;
     long best_score = -1;
+    bool first[256] = {false};
     f8k_status_t status = F8K_STATUS_SUCCESS;
 
     *snippet_out = NULL;
@@ -234,15 +241,27 @@ f8k_status_t search_snippet(f8k_analyzer_t *analyzer, const search_highlight_t *
             needles[nn++] = (needle_t){hl->prefixes.v[i], strlen(hl->prefixes.v[i])};
     }
     c.m = m;
+    /* The bytes a needle can start with, so most words cost one lookup. */
+    for (i = 0; i < nn; i++) {
+        unsigned char b = needles[i].len > 0 ? (unsigned char)needles[i].s[0] : 0;
+        if (needles[i].len == 0) {
+            memset(first, 1, sizeof first);
+            break;
+        }
+        first[b] = true;
+        if (b >= 'a' && b <= 'z')
+            first[b - ('a' - 'A')] = true;
+    }
     /* 1 and 2: candidate words, confirmed by the analyzer. */
     for (i = 0; nn > 0 && i < scan && c.n < SNIPPET_MAX_MATCHES; i++) {
-        size_t end, k;
+        size_t end, k = nn;
         if (!is_word_byte((unsigned char)text[i]) ||
             (i > 0 && is_word_byte((unsigned char)text[i - 1])))
             continue;
-        for (k = 0; k < nn; k++)
-            if (needle_at(text + i, scan - i, &needles[k]))
-                break;
+        if (first[(unsigned char)text[i]])
+            for (k = 0; k < nn; k++)
+                if (needle_at(text + i, scan - i, &needles[k]))
+                    break;
         end = i;
         while (end < scan && !is_space((unsigned char)text[end]) && end - i < 128)
             end++;

@@ -497,6 +497,76 @@ static void test_snippet_and_text(void **state)
     free(err);
 }
 
+/* A body longer than the text the index keeps for snippets: every word
+ * still matches, the fields come whole, the snippet shows the start when
+ * the match lies beyond the kept text, and paths need no text at all. */
+static void test_long_text(void **state)
+{
+    char *dir = f8k_test_tmpdir();
+    char *file = f8k_test_path(dir, "long-8k.txt");
+    char *db = f8k_test_path(dir, "db");
+    char *out = NULL, *err = NULL;
+    FILE *f = fopen(file, "w");
+    int rc, i;
+    (void)state;
+    assert_non_null(f);
+    fputs("                            FORM 8-K\n\n                         CURRENT REPORT\n\n"
+          "Date of Report (Date of earliest event reported):  March 3, 2004\n\n"
+          "              QUILLFEATHER ORCHARD HOLDINGS INC\n"
+          "     (Exact Name of Registrant as Specified in its Charter)\n\n"
+          "ITEM 5. OTHER EVENTS\n\nThe aardwolf program began this quarter.\n",
+          f);
+    for (i = 0; i < 1200; i++)
+        fputs("The company continued its ordinary business in the ordinary course.\n", f);
+    fputs("Finally the zebrafinch agreement was signed.\n", f);
+    assert_int_equal(fclose(f), 0);
+    {
+        char *argv[] = {g_index, "--db", db, "add", "--quiet", file, NULL};
+        rc = f8k_test_run(argv, NULL, 120, &out, &err);
+    }
+    assert_int_equal(rc, 0);
+    free(out);
+    free(err);
+    {
+        char *argv[] = {g_search, "--db", db, "--format", "json", "zebrafinch", NULL};
+        json_object *o = NULL, *h = NULL;
+        rc = f8k_test_run(argv, NULL, 60, &out, &err);
+        assert_int_equal(rc, 0);
+        o = json_tokener_parse(out);
+        assert_non_null(o);
+        assert_int_equal(json_object_array_length(get(o, "results")), 1);
+        h = json_object_array_get_idx(get(o, "results"), 0);
+        assert_non_null(strstr(json_object_get_string(get(h, "company")), "QUILLFEATHER"));
+        assert_non_null(strstr(json_object_get_string(get(h, "path")), "long-8k.txt"));
+        /* Beyond the kept text: the start of the document. */
+        assert_null(strstr(json_object_get_string(get(h, "snippet")), "zebrafinch"));
+        assert_non_null(strstr(json_object_get_string(get(h, "snippet")), "FORM 8-K"));
+        json_object_put(o);
+        free(out);
+        free(err);
+    }
+    {
+        char *argv[] = {g_search, "--db", db, "aardwolf", NULL};
+        rc = f8k_test_run(argv, NULL, 60, &out, &err);
+        assert_int_equal(rc, 0);
+        assert_non_null(strstr(out, "[aardwolf]"));
+        free(out);
+        free(err);
+    }
+    {
+        char *argv[] = {g_search, "--db", db, "--format", "paths", "ordinary", NULL};
+        rc = f8k_test_run(argv, NULL, 60, &out, &err);
+        assert_int_equal(rc, 0);
+        assert_non_null(strstr(out, "long-8k.txt\n"));
+        free(out);
+        free(err);
+    }
+    f8k_test_rmtree(dir);
+    free(dir);
+    free(file);
+    free(db);
+}
+
 static void test_suggestion(void **state)
 {
     json_object *o = search_json("ransomwre", NULL, NULL);
@@ -527,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_snippet_and_text),
         cmocka_unit_test(test_suggestion),
+        cmocka_unit_test(test_long_text),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
