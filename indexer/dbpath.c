@@ -3,8 +3,6 @@
  */
 #include "dbpath.h"
 
-#include <f8k/f8k_index.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,32 +77,4 @@ f8k_status_t f8k_dbpath_make_parent(const char *path, char **error_out)
 done:
     free(copy);
     return status;
-}
-
-int f8k_dbpath_open_index(const char *prog, const char *path, double wait_seconds,
-                          struct f8k_index **index_out)
-{
-    char *err = NULL;
-    f8k_status_t status = f8k_dbpath_make_parent(path, &err);
-    int rc = 0;
-
-    *index_out = NULL;
-    if (status == F8K_STATUS_SUCCESS) {
-        free(err);
-        err = NULL;
-        status = f8k_index_open(path, wait_seconds, index_out, &err);
-    }
-    if (status == F8K_STATUS_DB_LOCKED) {
-        fprintf(stderr,
-                "%s: %s: the database is locked by another writer%s; exiting with 75 "
-                "(EX_TEMPFAIL): cron will retry on its next run, or use --wait-lock\n",
-                prog, path, wait_seconds > 0 ? " (waited too long)" : "");
-        rc = 75;
-    } else if (status != F8K_STATUS_SUCCESS) {
-        fprintf(stderr, "%s: %s: %s%s%s\n", prog, path, f8k_status_to_string(status),
-                err != NULL && err[0] != '\0' ? ": " : "", err != NULL ? err : "");
-        rc = 1;
-    }
-    free(err);
-    return rc;
 }
