@@ -11,6 +11,7 @@
  * the size of the input.
  */
 #include <f8k/f8k_index.h>
+#include <f8k/f8k_schema.h>
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -322,19 +323,17 @@ static json_object *filing_json(const f8k_filing_t *filing, const char *path)
 /*
  * The document's JSON line goes to value slot 7 (read for every hit and
  * every matched document: small, uncompressed, no text to skip); the
- * document data holds only the first TEXT_STORED_MAX bytes of its plain
+ * document data holds only the first F8K_TEXT_STORED bytes of its plain
  * text, for snippets (read for the hits on the page that show one).
  * The cut is at a white space when one is near, else at a UTF-8
  * boundary.  Searches beyond the prefix still match (every word is
  * indexed); only their snippet falls back to the start of the text.
  */
-#define SLOT_DOCUMENT   7u
-#define TEXT_STORED_MAX (32u * 1024u)
 
 static size_t stored_text_len(const char *text, size_t len)
 {
-    size_t cut = TEXT_STORED_MAX, k;
-    if (len <= TEXT_STORED_MAX)
+    size_t cut = F8K_TEXT_STORED, k;
+    if (len <= F8K_TEXT_STORED)
         return len;
     for (k = cut; k > cut - 64; k--)
         if (text[k] == ' ' || text[k] == '\n' || text[k] == '\t' || text[k] == '\r')
@@ -358,7 +357,7 @@ static f8k_status_t set_document_data(f8k_doc_t *doc, json_object *fj, const f8k
         json_object_to_json_string_ext(fj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (line == NULL)
         return status;
-    status = f8k_doc_set_value(doc, SLOT_DOCUMENT, line, strlen(line));
+    status = f8k_doc_set_value(doc, F8K_SLOT_DOCUMENT, line, strlen(line));
     text_len = (d != NULL && d->is_text && d->text != NULL) ? d->text_len : 0;
     if (status == F8K_STATUS_SUCCESS && text_len > 0)
         status = f8k_doc_set_data(doc, d->text, stored_text_len(d->text, text_len));
@@ -392,20 +391,20 @@ static f8k_status_t set_values(f8k_doc_t *doc, const f8k_filing_t *filing, const
     char ymd[9];
 
     if (date_digits(date, ymd)) {
-        status = f8k_doc_set_value(doc, 0, ymd, 8);
+        status = f8k_doc_set_value(doc, F8K_SLOT_DATE, ymd, 8);
         if (status == F8K_STATUS_SUCCESS)
-            status = f8k_doc_set_value(doc, 2, ymd, 4);
+            status = f8k_doc_set_value(doc, F8K_SLOT_YEAR, ymd, 4);
     }
     if (status == F8K_STATUS_SUCCESS && date_digits(filing->date_of_report, ymd))
-        status = f8k_doc_set_value(doc, 6, ymd, 8);
+        status = f8k_doc_set_value(doc, F8K_SLOT_REPORTED, ymd, 8);
     if (status == F8K_STATUS_SUCCESS)
-        status = f8k_doc_set_value(doc, 1, id, strlen(id));
+        status = f8k_doc_set_value(doc, F8K_SLOT_FILING, id, strlen(id));
     if (status == F8K_STATUS_SUCCESS && filing->company != NULL)
-        status = f8k_doc_set_value(doc, 3, filing->company, strlen(filing->company));
+        status = f8k_doc_set_value(doc, F8K_SLOT_COMPANY, filing->company, strlen(filing->company));
     if (status == F8K_STATUS_SUCCESS && items_len > 0)
-        status = f8k_doc_set_value(doc, 4, items_value, items_len);
+        status = f8k_doc_set_value(doc, F8K_SLOT_ITEMS, items_value, items_len);
     if (status == F8K_STATUS_SUCCESS && filing->form != NULL)
-        status = f8k_doc_set_value(doc, 5, filing->form, strlen(filing->form));
+        status = f8k_doc_set_value(doc, F8K_SLOT_FORM, filing->form, strlen(filing->form));
     return status;
 }
 

@@ -247,14 +247,11 @@ static json_object *parse_json(const char *json, size_t len)
  * Item K of MSET: its JSON (slot F8K_SLOT_DOCUMENT), parsed (*obj_out,
  * NULL when unreadable), and with WANT_TEXT its stored text (borrowed
  * from MSET).  The text (the document data) is read only when wanted.
- * Indexes written before the JSON moved to its slot hold "JSON line,
- * '\n', whole text" in the data: read from there, the text capped at
- * F8K_SEARCH_TEXT_STORED like the new layout.
  */
 static f8k_status_t read_item(f8k_mset_t *mset, size_t k, bool want_text, json_object **obj_out,
                               const char **text_out, size_t *text_len_out)
 {
-    const char *json = NULL, *data = NULL, *nl = NULL;
+    const char *json = NULL, *data = NULL;
     size_t json_len = 0, len = 0;
     f8k_status_t status = f8k_mset_get_value(mset, k, F8K_SLOT_DOCUMENT, &json, &json_len);
 
@@ -263,31 +260,18 @@ static f8k_status_t read_item(f8k_mset_t *mset, size_t k, bool want_text, json_o
     *text_len_out = 0;
     if (status != F8K_STATUS_SUCCESS)
         return status;
-    if (json_len > 0) {
+    if (json_len > 0)
         *obj_out = parse_json(json, json_len);
-        if (!want_text)
-            return F8K_STATUS_SUCCESS;
-        status = f8k_mset_get_data(mset, k, &data, &len);
-        if (status != F8K_STATUS_SUCCESS) {
-            json_object_put(*obj_out);
-            *obj_out = NULL;
-            return status;
-        }
-        *text_out = data;
-        *text_len_out = len < F8K_SEARCH_TEXT_STORED ? len : F8K_SEARCH_TEXT_STORED;
+    if (!want_text)
         return F8K_STATUS_SUCCESS;
-    }
     status = f8k_mset_get_data(mset, k, &data, &len);
-    if (status != F8K_STATUS_SUCCESS)
+    if (status != F8K_STATUS_SUCCESS) {
+        json_object_put(*obj_out);
+        *obj_out = NULL;
         return status;
-    nl = memchr(data, '\n', len);
-    *obj_out = parse_json(data, nl != NULL ? (size_t)(nl - data) : len);
-    if (nl != NULL) {
-        *text_out = nl + 1;
-        *text_len_out = len - (size_t)(nl + 1 - data);
-        if (*text_len_out > F8K_SEARCH_TEXT_STORED)
-            *text_len_out = F8K_SEARCH_TEXT_STORED;
     }
+    *text_out = data;
+    *text_len_out = len < F8K_TEXT_STORED ? len : F8K_TEXT_STORED;
     return F8K_STATUS_SUCCESS;
 }
 

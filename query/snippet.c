@@ -1,7 +1,7 @@
 /*
  * snippet.c - the best passage of a document for a query, cheaply.
  *
- * The index stores a document's first F8K_SEARCH_TEXT_STORED bytes of
+ * The index stores a document's first F8K_TEXT_STORED bytes of
  * text (README.md, "Index layout"); a page shows ten of them, so the
  * analyzer never runs over the whole text:
  *
@@ -32,7 +32,7 @@
 #define SNIPPET_MAX_MATCHES 256
 /* Only the first SNIPPET_SCAN_BYTES of a document are scanned (the index
  * stores no more than that of a document's text). */
-#define SNIPPET_SCAN_BYTES F8K_SEARCH_TEXT_STORED
+#define SNIPPET_SCAN_BYTES F8K_TEXT_STORED
 
 typedef struct match {
     size_t start, end; /* bytes in the text */

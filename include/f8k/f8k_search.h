@@ -33,6 +33,7 @@
 #include <stddef.h>
 
 #include <f8k/f8k_qparse.h>
+#include <f8k/f8k_schema.h>
 #include <f8k/f8k_status.h>
 #include <f8k/f8k_xapian.h>
 
@@ -46,21 +47,6 @@ F8K_BEGIN_DECLS
 #define F8K_SEARCH_CHECK_AT_LEAST 1000
 /* Target length of a snippet, in bytes (cut at word boundaries). */
 #define F8K_SEARCH_SNIPPET_BYTES 200
-
-/* Value slots of the index (README.md). */
-#define F8K_SLOT_DATE     0u /* YYYYMMDD: filed, else date of report */
-#define F8K_SLOT_FILING   1u /* filing id: the collapse key */
-#define F8K_SLOT_YEAR     2u /* YYYY */
-#define F8K_SLOT_COMPANY  3u /* company name */
-#define F8K_SLOT_ITEMS    4u /* modern item numbers, '\n'-separated */
-#define F8K_SLOT_FORM     5u /* form type */
-#define F8K_SLOT_REPORTED 6u /* YYYYMMDD: date of report */
-#define F8K_SLOT_DOCUMENT 7u /* the document's JSON line (fields, type, sequence, path) */
-
-/* Bytes of a document's plain text kept for snippets (its first bytes;
- * the index's document data).  Matches beyond them still count, their
- * snippet shows the start of the text. */
-#define F8K_SEARCH_TEXT_STORED (32 * 1024)
 
 typedef struct f8k_search f8k_search_t; /* An index open for searching, with its analyzer. */
 
