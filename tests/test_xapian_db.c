@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -528,6 +529,63 @@ static void test_spelling_and_synonyms(void **state)
 
 /* ---- misuse ---------------------------------------------------------- */
 
+/* ---- Xapian's own snippets ------------------------------------------- */
+
+/* Whether HAY holds NEEDLE, ignoring ASCII case. */
+static bool contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay != '\0'; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return true;
+    return false;
+}
+
+static void test_snippet_highlights_the_query_term(void **state)
+{
+    per_test_t *t = *state;
+    f8k_db_t *db = open_writer(t->db_path);
+    const xt_filing_t *f = &t->corpus->filings[0];
+    f8k_doc_t *doc = NULL;
+    f8k_query_t *q = NULL;
+    f8k_enquire_t *enq = NULL;
+    f8k_mset_t *mset = NULL;
+    char *snippet = NULL, want[128];
+    const char *word = NULL;
+
+    /* A word of the filing's first bytes, indexed with the rest. */
+    for (size_t i = 0; i < f->nwords && word == NULL; i++)
+        if (strlen(f->words[i]) >= 6 && contains_nocase(f->head, f->words[i]))
+            word = f->words[i];
+    assert_non_null(word);
+    assert_int_equal(f8k_doc_new(&doc), F8K_STATUS_SUCCESS);
+    for (size_t i = 0; i < f->nwords; i++)
+        assert_int_equal(f8k_doc_add_posting(doc, f->words[i], (f8k_termpos_t)(i + 1), 1),
+                         F8K_STATUS_SUCCESS);
+    assert_int_equal(f8k_db_add_document(db, doc, NULL), F8K_STATUS_SUCCESS);
+    assert_int_equal(f8k_db_commit(db), F8K_STATUS_SUCCESS);
+    assert_int_equal(f8k_query_term(word, 1, 0, &q), F8K_STATUS_SUCCESS);
+    assert_int_equal(f8k_enquire_new(db, &enq), F8K_STATUS_SUCCESS);
+    assert_int_equal(f8k_enquire_set_query(enq, q), F8K_STATUS_SUCCESS);
+    assert_int_equal(f8k_enquire_get_mset(enq, 0, 1, 0, 0, &mset), F8K_STATUS_SUCCESS);
+    assert_int_equal(f8k_mset_size(mset), 1);
+    assert_int_equal(
+        f8k_mset_snippet(mset, f->head, strlen(f->head), 300, "[", "]", "...", &snippet),
+        F8K_STATUS_SUCCESS);
+    snprintf(want, sizeof want, "[%s]", word);
+    if (!contains_nocase(snippet, want))
+        fail_msg("snippet for %s lacks %s: %s", word, want, snippet);
+    free(snippet);
+    assert_int_equal(f8k_mset_snippet(mset, NULL, 1, 300, NULL, NULL, NULL, &snippet),
+                     F8K_STATUS_INVALID_ARG);
+    assert_null(snippet);
+    f8k_mset_free(mset);
+    f8k_enquire_free(enq);
+    f8k_query_free(q);
+    f8k_doc_free(doc);
+    assert_int_equal(f8k_db_close(db), F8K_STATUS_SUCCESS);
+}
+
 static void test_use_after_close_is_db_closed(void **state)
 {
     per_test_t *t = *state;
@@ -664,6 +722,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_replace_by_unique_term_and_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_metadata, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snippet_highlights_the_query_term, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spelling_and_synonyms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_use_after_close_is_db_closed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_null_arguments_are_invalid, setup, teardown),

@@ -1815,3 +1815,30 @@ extern "C" f8k_status_t f8k_mset_facet(const f8k_mset_t *mset, size_t facet,
         return status_from_exception(&msg);
     }
 }
+
+extern "C" f8k_status_t f8k_mset_snippet(f8k_mset_t *mset, const char *text, size_t len,
+                                         size_t length, const char *hi_start, const char *hi_end,
+                                         const char *omit, char **snippet_out) noexcept
+{
+    if (snippet_out != nullptr)
+        *snippet_out = nullptr;
+    if (mset == nullptr)
+        return F8K_STATUS_INVALID_ARG;
+    if (snippet_out == nullptr || (text == nullptr && len > 0))
+        return fail_with(mset, F8K_STATUS_INVALID_ARG, "NULL argument");
+    try {
+        std::string out = mset->mset.snippet(
+            std::string(text != nullptr ? text : "", len), length, Xapian::Stem(),
+            Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+            hi_start != nullptr ? hi_start : "", hi_end != nullptr ? hi_end : "",
+            omit != nullptr ? omit : "");
+        char *copy = static_cast<char *>(malloc(out.size() + 1));
+        if (copy == nullptr)
+            return fail_with(mset, F8K_STATUS_NOMEM, "out of memory");
+        memcpy(copy, out.c_str(), out.size() + 1);
+        *snippet_out = copy;
+        return ok(mset);
+    } catch (...) {
+        return fail(mset);
+    }
+}

@@ -649,6 +649,25 @@ size_t f8k_mset_facet_count(const f8k_mset_t *mset) F8K_NOEXCEPT;
 f8k_status_t f8k_mset_facet(const f8k_mset_t *mset, size_t facet,
                             f8k_strlist_t **facet_out) F8K_NOEXCEPT;
 
+/*
+ * Xapian's own snippet of TEXT (LEN bytes) for MSET's query: a passage of
+ * about LENGTH bytes with the query's terms wrapped in HI_START and HI_END
+ * and cut ends marked with OMIT (any of the three may be NULL for "").
+ * Xapian splits TEXT with its own word rules and no stemmer, so it suits
+ * unprefixed, unstemmed terms; f8k's search makes its own snippets with
+ * f8k's analyzer.
+ *
+ * Return value:
+ *   F8K_STATUS_SUCCESS:     *snippet_out is a malloc'd NUL-terminated
+ *                           string (caller frees).
+ *   F8K_STATUS_INVALID_ARG: NULL MSET, SNIPPET_OUT, or TEXT with LEN > 0.
+ *   F8K_STATUS_NOMEM, F8K_STATUS_XAPIAN, F8K_STATUS_INTERNAL: failure,
+ *                           *snippet_out NULL; f8k_mset_last_error() says why.
+ */
+f8k_status_t f8k_mset_snippet(f8k_mset_t *mset, const char *text, size_t len, size_t length,
+                              const char *hi_start, const char *hi_end, const char *omit,
+                              char **snippet_out) F8K_NOEXCEPT;
+
 F8K_END_DECLS
 
 #endif /* F8K_XAPIAN_H */
