@@ -36,10 +36,10 @@ typedef enum f8k_source {
 } f8k_source_t;
 
 typedef struct f8k_item {
-    char *number;         /* as filed: "5" (before Aug 2004) or "5.02" */
-    char *modern;         /* modern equivalent ("8.01" for old "5"); NULL if none */
-    char *title;          /* the canonical title from the item table */
-    f8k_source_t source;  /* F8K_SOURCE_HEADER or F8K_SOURCE_BODY */
+    char *number;        /* as filed: "5" (before Aug 2004) or "5.02" */
+    char *modern;        /* modern equivalent ("8.01" for old "5"); NULL if none */
+    char *title;         /* the canonical title from the item table */
+    f8k_source_t source; /* F8K_SOURCE_HEADER or F8K_SOURCE_BODY */
 } f8k_item_t;
 
 typedef enum f8k_officer_event {
@@ -54,42 +54,42 @@ typedef enum f8k_officer_event {
 } f8k_officer_event_t;
 
 typedef struct f8k_officer {
-    char *name;                /* "Rose Marcario" */
-    char *role;                /* display form: "Chief Financial Officer" */
-    char *role_code;           /* normalised: "cfo", "ceo", "coo", "president", "director", ... */
+    char *name;      /* "Rose Marcario" */
+    char *role;      /* display form: "Chief Financial Officer" */
+    char *role_code; /* normalised: "cfo", "ceo", "coo", "president", "director", ... */
     f8k_officer_event_t event;
 } f8k_officer_t;
 
 typedef struct f8k_document {
-    char *type;          /* "8-K", "EX-99.1", ...; NULL if unknown */
-    int sequence;        /* 1-based; 0 if unknown */
-    char *filename;      /* NULL if unknown */
-    char *description;   /* NULL if unknown */
-    char *text;          /* plain UTF-8 text, markup removed; "" for non-text documents */
-    size_t text_len;     /* bytes in text */
-    int is_text;         /* 0 for GRAPHIC, ZIP, PDF, uuencoded and XBRL data documents */
+    char *type;        /* "8-K", "EX-99.1", ...; NULL if unknown */
+    int sequence;      /* 1-based; 0 if unknown */
+    char *filename;    /* NULL if unknown */
+    char *description; /* NULL if unknown */
+    char *text;        /* plain UTF-8 text, markup removed; "" for non-text documents */
+    size_t text_len;   /* bytes in text */
+    int is_text;       /* 0 for GRAPHIC, ZIP, PDF, uuencoded and XBRL data documents */
 } f8k_document_t;
 
 typedef struct f8k_filing {
-    char *path;              /* the file it came from, as given */
-    char *accession;         /* "0000943374-24-000509" */
-    char *cik;               /* 10 digits, zero padded */
-    char *company;           /* first filer's conformed name, or the cover page's */
-    char **former_names;     /* n_former_names strings */
+    char *path;          /* the file it came from, as given */
+    char *accession;     /* "0000943374-24-000509" */
+    char *cik;           /* 10 digits, zero padded */
+    char *company;       /* first filer's conformed name, or the cover page's */
+    char **former_names; /* n_former_names strings */
     size_t n_former_names;
-    char *form;              /* "8-K", "8-K/A", ... */
-    char *filed;             /* YYYY-MM-DD */
-    char *date_of_report;    /* YYYY-MM-DD */
-    char *state;             /* state of incorporation, e.g. "CA" */
-    char *sic;               /* 4 digits */
-    char *file_number;       /* commission file number, e.g. "000-15223" */
+    char *form;           /* "8-K", "8-K/A", ... */
+    char *filed;          /* YYYY-MM-DD */
+    char *date_of_report; /* YYYY-MM-DD */
+    char *state;          /* state of incorporation, e.g. "CA" */
+    char *sic;            /* 4 digits */
+    char *file_number;    /* commission file number, e.g. "000-15223" */
     f8k_source_t company_source;
     f8k_source_t date_of_report_source;
 
     char **header_item_titles; /* ITEM INFORMATION lines (or .nc ITEMS, Lee EVENTS), raw */
     size_t n_header_item_titles;
 
-    f8k_item_t *items;       /* in item-number order, no duplicates */
+    f8k_item_t *items; /* in item-number order, no duplicates */
     size_t n_items;
     f8k_officer_t *officers; /* in order of appearance, no duplicates */
     size_t n_officers;

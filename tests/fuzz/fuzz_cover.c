@@ -18,34 +18,14 @@
 #include <string.h>
 #include <stdio.h>
 
+#include "fuzz_utf8.h"
 #include <f8k/f8k_charset.h>
 #include <f8k/f8k_filing.h>
 
 /* Report the broken check by line, then abort (libFuzzer saves the input). */
-#define FAIL() \
-    (fprintf(stderr, "%s:%d: check failed\n", __FILE__, __LINE__), abort())
+#define FAIL() (fprintf(stderr, "%s:%d: check failed\n", __FILE__, __LINE__), abort())
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        unsigned lo = s[0] == 0xE0 ? 0xA0 : 0x80, hi = s[0] == 0xED ? 0x9F : 0xBF;
-        return n >= 3 && s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
-    }
-    if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        unsigned lo = s[0] == 0xF0 ? 0x90 : 0x80, hi = s[0] == 0xF4 ? 0x8F : 0xBF;
-        return n >= 4 && s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 &&
-                       (s[3] & 0xC0) == 0x80
-                   ? 4
-                   : 0;
-    }
-    return 0;
-}
 
 /* NULL, or a NUL-terminated string of well-formed UTF-8. */
 static void check_str(const char *s, int may_be_null)
@@ -113,8 +93,7 @@ static char *dup(const char *s)
     return d;
 }
 
-static int add_document(f8k_filing_t *f, const char *type, int seq, const char *text,
-                        size_t len)
+static int add_document(f8k_filing_t *f, const char *type, int seq, const char *text, size_t len)
 {
     f8k_document_t *d = &f->documents[f->n_documents];
     memset(d, 0, sizeof *d);
