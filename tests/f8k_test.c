@@ -3,6 +3,7 @@
  */
 #include "f8k_test.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -161,8 +162,7 @@ static int drain(int fd, char **buf, size_t *len, size_t *cap)
     return 1;
 }
 
-int f8k_test_run(char *const argv[], const char *stdin_text, int timeout_s, char **out,
-                 char **err)
+int f8k_test_run(char *const argv[], const char *stdin_text, int timeout_s, char **out, char **err)
 {
     int po[2], pe[2], pi[2];
     pid_t pid;
@@ -223,4 +223,60 @@ int f8k_test_run(char *const argv[], const char *stdin_text, int timeout_s, char
     else
         free(eb);
     return rc;
+}
+
+void f8k_test_each_filing(const char *dir, void (*fn)(const char *path, void *closure),
+                          void *closure)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e = NULL;
+
+    if (d == NULL) {
+        fprintf(stderr, "opendir %s: %s\n", dir, strerror(errno));
+        abort();
+    }
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        char *path = NULL;
+        struct stat st;
+        if (e->d_name[0] == '.' || (n > 4 && strcmp(e->d_name + n - 4, ".tsv") == 0) ||
+            strcmp(e->d_name, "README.md") == 0)
+            continue;
+        path = f8k_test_path(dir, e->d_name);
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            f8k_test_each_filing(path, fn, closure);
+        else if (S_ISREG(st.st_mode))
+            fn(path, closure);
+        free(path);
+    }
+    closedir(d);
+}
+
+bool f8k_test_valid_utf8(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = 0;
+        if (c == 0)
+            return false;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            k = 1;
+        else if (c >= 0xE0 && c <= 0xEF)
+            k = 2;
+        else if (c >= 0xF0 && c <= 0xF4)
+            k = 3;
+        else
+            return false;
+        for (size_t j = 1; j <= k; j++)
+            if (i + j >= n || ((unsigned char)s[i + j] & 0xC0) != 0x80)
+                return false;
+        i += k + 1;
+    }
+    return true;
 }

@@ -65,8 +65,18 @@ char *f8k_test_read_file(const char *path, size_t *len_out);
  * killed by a signal.  STDIN_TEXT, when not NULL, is written to its
  * standard input.  The child is killed after TIMEOUT_S seconds.
  */
-int f8k_test_run(char *const argv[], const char *stdin_text, int timeout_s, char **out,
-                 char **err);
+int f8k_test_run(char *const argv[], const char *stdin_text, int timeout_s, char **out, char **err);
+
+/*
+ * Call FN(path, closure) for every filing under DIR, recursively: every
+ * regular file except dotfiles, *.tsv and README.md (the corpus's own
+ * metadata).  Aborts the test when DIR cannot be read.
+ */
+void f8k_test_each_filing(const char *dir, void (*fn)(const char *path, void *closure),
+                          void *closure);
+
+/* Whether S (N bytes) is well-formed UTF-8 without NUL bytes. */
+bool f8k_test_valid_utf8(const char *s, size_t n);
 
 /* Print a skip reason and exit 77 when COND is false. */
 #define F8K_REQUIRE_OR_SKIP(cond, why)                                                             \

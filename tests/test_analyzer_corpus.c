@@ -112,8 +112,9 @@ struct totals {
     size_t files, bytes, tokens, mismatches;
 };
 
-static void check_file(const char *path, struct totals *tot)
+static void check_file(const char *path, void *closure)
 {
+    struct totals *tot = closure;
     size_t len = 0, ulen = 0;
     char *raw = f8k_test_read_file(path, &len);
     char *text = NULL;
@@ -150,28 +151,6 @@ static void check_file(const char *path, struct totals *tot)
     f8k_analyzer_free(full);
 }
 
-static void walk(const char *dir, struct totals *tot)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e = NULL;
-
-    assert_non_null(d);
-    while ((e = readdir(d)) != NULL) {
-        char *path = NULL;
-        struct stat st;
-        if (e->d_name[0] == '.' || strstr(e->d_name, ".tsv") != NULL ||
-            strcmp(e->d_name, "README.md") == 0)
-            continue;
-        path = f8k_test_path(dir, e->d_name);
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            walk(path, tot);
-        else if (S_ISREG(st.st_mode))
-            check_file(path, tot);
-        free(path);
-    }
-    closedir(d);
-}
-
 static void test_fast_paths_match_icu(void **state)
 {
     char *dir = f8k_test_corpus_dir();
@@ -184,9 +163,9 @@ static void test_fast_paths_match_icu(void **state)
         free(seeds);
         skip();
     }
-    walk(dir, &tot);
+    f8k_test_each_filing(dir, check_file, &tot);
     if (seeds != NULL)
-        walk(seeds, &tot);
+        f8k_test_each_filing(seeds, check_file, &tot);
     print_message("%zu files, %zu bytes, %zu tokens, %zu mismatches\n", tot.files, tot.bytes,
                   tot.tokens, tot.mismatches);
     assert_true(tot.files >= 4350);

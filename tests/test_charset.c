@@ -127,8 +127,9 @@ struct walk_stats {
     size_t files, bytes, converted;
 };
 
-static void check_file(const char *path, struct walk_stats *stats)
+static void check_file(const char *path, void *closure)
 {
+    struct walk_stats *stats = closure;
     size_t len = 0, out_len = 0;
     char *buf = f8k_test_read_file(path, &len);
     char *out = NULL;
@@ -149,28 +150,6 @@ static void check_file(const char *path, struct walk_stats *stats)
     free(buf);
 }
 
-static void walk(const char *dir, struct walk_stats *stats)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e = NULL;
-
-    assert_non_null(d);
-    while ((e = readdir(d)) != NULL) {
-        char *path = NULL;
-        struct stat st;
-        if (e->d_name[0] == '.' || strcmp(e->d_name, "MANIFEST.tsv") == 0 ||
-            strcmp(e->d_name, "NOT_COPIED.tsv") == 0 || strcmp(e->d_name, "README.md") == 0)
-            continue;
-        path = f8k_test_path(dir, e->d_name);
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            walk(path, stats);
-        else if (S_ISREG(st.st_mode))
-            check_file(path, stats);
-        free(path);
-    }
-    closedir(d);
-}
-
 static void test_corpus(void **state)
 {
     char *dir = f8k_test_corpus_dir();
@@ -182,9 +161,9 @@ static void test_corpus(void **state)
         free(seeds);
         skip();
     }
-    walk(dir, &stats);
+    f8k_test_each_filing(dir, check_file, &stats);
     if (seeds != NULL)
-        walk(seeds, &stats);
+        f8k_test_each_filing(seeds, check_file, &stats);
     print_message("corpus: %zu files, %zu bytes, %zu converted\n", stats.files, stats.bytes,
                   stats.converted);
     assert_true(stats.files >= 4350);

@@ -146,43 +146,13 @@ static int same_cik(const char *a, const char *b)
 }
 
 /* Whether S[0..N) is valid UTF-8 without NUL bytes. */
-static int valid_utf8(const char *s, size_t n)
-{
-    size_t i = 0;
-
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        size_t k = 0;
-        if (c == 0)
-            return 0;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            k = 1;
-        else if (c >= 0xE0 && c <= 0xEF)
-            k = 2;
-        else if (c >= 0xF0 && c <= 0xF4)
-            k = 3;
-        else
-            return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if (i + j >= n || ((unsigned char)s[i + j] & 0xC0) != 0x80)
-                return 0;
-        }
-        i += k + 1;
-    }
-    return 1;
-}
-
 static void check_documents_sane(const f8k_filing_t *f)
 {
     for (size_t i = 0; i < f->n_documents; i++) {
         const f8k_document_t *d = &f->documents[i];
         assert_non_null(d->text);
         assert_int_equal(strlen(d->text), d->text_len);
-        assert_true(valid_utf8(d->text, d->text_len));
+        assert_true(f8k_test_valid_utf8(d->text, d->text_len));
         if (!d->is_text)
             assert_int_equal(d->text_len, 0);
     }

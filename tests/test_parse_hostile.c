@@ -11,36 +11,6 @@
 
 #include <f8k/f8k_filing.h>
 
-static int valid_utf8(const char *s, size_t n)
-{
-    size_t i = 0;
-
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        size_t k = 0;
-        if (c == 0)
-            return 0;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            k = 1;
-        else if (c >= 0xE0 && c <= 0xEF)
-            k = 2;
-        else if (c >= 0xF0 && c <= 0xF4)
-            k = 3;
-        else
-            return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if (i + j >= n || ((unsigned char)s[i + j] & 0xC0) != 0x80)
-                return 0;
-        }
-        i += k + 1;
-    }
-    return 1;
-}
-
 /*
  * Parse BUF; it must either succeed with a sane record or fail with
  * BAD_INPUT and a one-line reason.  Returns the status.
@@ -57,7 +27,7 @@ static f8k_status_t parse_checked(const char *buf, size_t len, f8k_filing_t **ou
         for (size_t i = 0; i < f->n_documents; i++) {
             assert_non_null(f->documents[i].text);
             assert_int_equal(strlen(f->documents[i].text), f->documents[i].text_len);
-            assert_true(valid_utf8(f->documents[i].text, f->documents[i].text_len));
+            assert_true(f8k_test_valid_utf8(f->documents[i].text, f->documents[i].text_len));
         }
     } else {
         assert_int_equal(status, F8K_STATUS_BAD_INPUT);
