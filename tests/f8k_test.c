@@ -280,3 +280,26 @@ bool f8k_test_valid_utf8(const char *s, size_t n)
     }
     return true;
 }
+
+int f8k_test_index(const char *db, const char *const paths[])
+{
+    char *argv[64];
+    char *bin = f8k_test_path(f8k_test_build_dir(), "indexer/f8k-index");
+    char *err = NULL;
+    int n = 0, rc;
+
+    argv[n++] = bin;
+    argv[n++] = "--db";
+    argv[n++] = (char *)db;
+    argv[n++] = "add";
+    argv[n++] = "--quiet";
+    for (size_t i = 0; paths[i] != NULL && n < 63; i++)
+        argv[n++] = (char *)paths[i];
+    argv[n] = NULL;
+    rc = f8k_test_run(argv, NULL, 600, NULL, &err);
+    if (rc != 0)
+        fprintf(stderr, "f8k-index failed (%d): %s\n", rc, err != NULL ? err : "");
+    free(err);
+    free(bin);
+    return rc;
+}

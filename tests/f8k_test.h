@@ -78,6 +78,13 @@ void f8k_test_each_filing(const char *dir, void (*fn)(const char *path, void *cl
 /* Whether S (N bytes) is well-formed UTF-8 without NUL bytes. */
 bool f8k_test_valid_utf8(const char *s, size_t n);
 
+/*
+ * Index PATHS (NULL-terminated; files or directories) into the database
+ * DB with the built f8k-index (`add --quiet`).  Returns its exit code,
+ * after printing its standard error when that is not 0.
+ */
+int f8k_test_index(const char *db, const char *const paths[]);
+
 /* Print a skip reason and exit 77 when COND is false. */
 #define F8K_REQUIRE_OR_SKIP(cond, why)                                                             \
     do {                                                                                           \

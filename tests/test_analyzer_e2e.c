@@ -17,7 +17,6 @@ static char *g_tmp, *g_db, *g_index, *g_search;
 static int group_setup(void **state)
 {
     char *samples = f8k_test_samples_dir();
-    char *err = NULL;
     int rc;
     (void)state;
     g_index = f8k_test_path(f8k_test_build_dir(), "indexer/f8k-index");
@@ -28,12 +27,9 @@ static int group_setup(void **state)
     g_tmp = f8k_test_tmpdir();
     g_db = f8k_test_path(g_tmp, "db");
     {
-        char *argv[] = {g_index, "--db", g_db, "add", "--quiet", samples, NULL};
-        rc = f8k_test_run(argv, NULL, 300, NULL, &err);
+        const char *paths[] = {samples, NULL};
+        rc = f8k_test_index(g_db, paths);
     }
-    if (rc != 0)
-        fprintf(stderr, "f8k-index failed (%d): %s\n", rc, err != NULL ? err : "");
-    free(err);
     free(samples);
     return rc == 0 ? 0 : -1;
 }

@@ -17,7 +17,6 @@ static char *g_search; /* f8k-search */
 static int group_setup(void **state)
 {
     char *samples = f8k_test_samples_dir(), *seeds = f8k_test_seeds_dir();
-    char *out = NULL, *err = NULL;
     int rc;
     (void)state;
     g_index = f8k_test_path(f8k_test_build_dir(), "indexer/f8k-index");
@@ -28,15 +27,9 @@ static int group_setup(void **state)
     g_tmp = f8k_test_tmpdir();
     g_db = f8k_test_path(g_tmp, "db");
     {
-        char *argv[] = {g_index, "--db", g_db, "add", "--quiet", samples, seeds, NULL};
-        if (seeds == NULL)
-            argv[6] = NULL;
-        rc = f8k_test_run(argv, NULL, 600, &out, &err);
+        const char *paths[] = {samples, seeds, NULL};
+        rc = f8k_test_index(g_db, paths);
     }
-    if (rc != 0)
-        fprintf(stderr, "f8k-index failed (%d): %s\n", rc, err ? err : "");
-    free(out);
-    free(err);
     free(samples);
     free(seeds);
     return rc == 0 ? 0 : -1;
