@@ -656,6 +656,41 @@ static void test_limit_zero_returns_all(void **state)
     f8k_enquire_free(enq);
 }
 
+/*
+ * AND_MAYBE(AND_MAYBE(a, b), c) is built flat, as AND_MAYBE(a, b, c):
+ * the same matches and top weight.  xapian-core 1.4.22 crashed in
+ * get_mset on the nested form with a fixed-weight boost as c (seen on
+ * a 621-filing index for "earnings release" at --limit 20).
+ */
+static void test_nested_and_maybe_is_flat(void **state)
+{
+    (void)state;
+    const char *a = xt_common_word(fx.corpus, 5, fx.corpus->n / 2, 6);
+    const char *b = xt_common_word(fx.corpus, 3, fx.corpus->n / 3, 7);
+    assert_non_null(a);
+    assert_non_null(b);
+    bool maybe[N_FILINGS];
+    for (size_t i = 0; i < fx.corpus->n; i++)
+        maybe[i] = xt_has_word(&fx.corpus->filings[i], a);
+    f8k_query_t *qa = term_q(a), *qb = term_q(b), *boost = NULL;
+    assert_int_equal(f8k_query_fixed_weight(2.5, &boost), F8K_STATUS_SUCCESS);
+    f8k_query_t *inner = combine2(F8K_QUERY_AND_MAYBE, qa, qb, 0);
+    f8k_query_t *q = combine2(F8K_QUERY_AND_MAYBE, inner, boost, 0);
+    char *desc = NULL;
+    assert_int_equal(f8k_query_describe(q, &desc), F8K_STATUS_SUCCESS);
+    /* One AND_MAYBE over three subqueries, not two nested ones. */
+    assert_null(strstr(desc, ") AND_MAYBE"));
+    free(desc);
+    assert_matches(q, maybe);
+    /* The boost adds its constant to every match. */
+    assert_true(fabs(top_weight(q) - (top_weight(inner) + 2.5)) < 1e-6);
+    f8k_query_free(q);
+    f8k_query_free(inner);
+    f8k_query_free(boost);
+    f8k_query_free(qa);
+    f8k_query_free(qb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -668,6 +703,7 @@ int main(void)
         cmocka_unit_test(test_collapse_one_per_key),
         cmocka_unit_test(test_facets_single_multi_and_once_per_key),
         cmocka_unit_test(test_limit_zero_returns_all),
+        cmocka_unit_test(test_nested_and_maybe_is_flat),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -12,9 +12,11 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -42,6 +44,7 @@ struct f8k_db {
     Xapian::WritableDatabase wdb; /* The writer, when writable. */
     bool writable = false;        /* Opened with f8k_db_open_writable(). */
     bool in_transaction = false;  /* Between begin and commit/cancel (no nesting). */
+    bool remote = false;          /* A stub listed a remote shard (xapian-tcpsrv). */
     std::string error;            /* Last failure's message, "" after a success. */
 };
 
@@ -73,7 +76,13 @@ class FacetSpy : public Xapian::MatchSpy
 
     void operator()(const Xapian::Document &doc, double) override
     {
-        std::string value = doc.get_value(slot_);
+        add(doc.get_value(slot_),
+            collapse_slot_ != Xapian::BAD_VALUENO ? doc.get_value(collapse_slot_) : std::string());
+    }
+
+    /* Count VALUE (this spy's slot) of a document whose collapse key is KEY. */
+    void add(std::string value, const std::string &key)
+    {
         if (value.empty())
             return;
         std::vector<std::string> pieces;
@@ -92,9 +101,6 @@ class FacetSpy : public Xapian::MatchSpy
         } else {
             pieces.push_back(std::move(value));
         }
-        std::string key;
-        if (collapse_slot_ != Xapian::BAD_VALUENO)
-            key = doc.get_value(collapse_slot_);
         for (std::string &piece : pieces) {
             if (collapse_slot_ != Xapian::BAD_VALUENO && !seen_.emplace(key, piece).second)
                 continue;
@@ -117,6 +123,16 @@ class FacetSpy : public Xapian::MatchSpy
         return out;
     }
 
+    Xapian::valueno slot() const
+    {
+        return slot_;
+    }
+
+    Xapian::valueno collapse_slot() const
+    {
+        return collapse_slot_;
+    }
+
   private:
     Xapian::valueno slot_;                               /* The faceted slot. */
     bool multi_;                                         /* Split on separator_. */
@@ -135,7 +151,9 @@ struct f8k_enquire {
     Xapian::Database db;                          /* Shares the f8k_db's internals. */
     std::vector<std::unique_ptr<FacetSpy>> spies; /* Declared before enquire: outlive it. */
     Xapian::Enquire enquire;                      /* Holds raw pointers to the spies. */
-    std::string error;                            /* Last failure's message. */
+    bool remote = false;                          /* The database has remote shards. */
+    bool remote_facets = false; /* The spies cannot run here (remote shards): see facet_passes(). */
+    std::string error;          /* Last failure's message. */
 };
 
 struct MsetItem {
@@ -352,6 +370,173 @@ extern "C" void f8k_strlist_free(f8k_strlist_t *list) noexcept
 /* Database: open and close.                                            */
 /* ------------------------------------------------------------------ */
 
+namespace
+{
+
+Xapian::Database open_database(const std::string &path, bool *remote);
+
+/* Seconds a remote shard may take to connect or answer, unless its stub line says. */
+const double kRemoteTimeoutSeconds = 10.0;
+
+/* The stub file PATH names (PATH itself, or PATH/XAPIANDB), or "" when none. */
+std::string stub_file(const std::string &path)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        return "";
+    if (S_ISDIR(st.st_mode)) {
+        std::string inner = path + "/XAPIANDB";
+        return stat(inner.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? inner : "";
+    }
+    return S_ISREG(st.st_mode) ? path : "";
+}
+
+/* LINE split on blanks. */
+std::vector<std::string> words_of(const std::string &line)
+{
+    std::vector<std::string> words;
+    size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+            i++;
+        size_t start = i;
+        while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+            i++;
+        if (i > start)
+            words.emplace_back(line, start, i - start);
+    }
+    return words;
+}
+
+/* Whether TEXT is a whole decimal number (no sign) in [LO, HI]; *OUT gets it. */
+bool parse_number(const std::string &text, double lo, double hi, double *out)
+{
+    char *end = nullptr;
+    if (text.empty() || !(isdigit(static_cast<unsigned char>(text[0]))))
+        return false;
+    errno = 0;
+    double v = strtod(text.c_str(), &end);
+    if (errno != 0 || *end != '\0' || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+/*
+ * Open one `remote tcp HOST PORT [TIMEOUT_SECONDS]` shard with bounded
+ * timeouts (Xapian's own `remote HOST:PORT` stub lines always take its
+ * 10 s defaults), naming the shard in any error.
+ */
+Xapian::Database open_remote_tcp(const std::string &where, const std::vector<std::string> &w)
+{
+    double port = 0, timeout = kRemoteTimeoutSeconds;
+    if (w.size() < 4 || w.size() > 5 || !parse_number(w[3], 1, 65535, &port) ||
+        (w.size() == 5 && !parse_number(w[4], 0.001, 3600, &timeout)))
+        throw Xapian::DatabaseOpeningError(where +
+                                           ": expected `remote tcp HOST PORT [TIMEOUT_SECONDS]`");
+    unsigned ms = static_cast<unsigned>(timeout * 1000);
+    std::string shard = w[2] + ":" + w[3];
+    try {
+        return Xapian::Remote::open(w[2], static_cast<unsigned>(port), ms, ms);
+    } catch (const Xapian::NetworkTimeoutError &e) {
+        throw Xapian::NetworkTimeoutError("shard " + shard + " did not answer within " +
+                                          std::to_string(ms) + " ms (" + e.get_msg() + ")");
+    } catch (const Xapian::NetworkError &e) {
+        std::string why = e.get_error_string() != nullptr ? e.get_error_string() : "";
+        throw Xapian::NetworkError("shard " + shard + " is unreachable: " + e.get_msg() +
+                                   (why.empty() ? "" : ": " + why));
+    }
+}
+
+/*
+ * Open the stub FILE line by line, as Xapian does (`auto`/`glass` PATH
+ * relative to the stub's directory, `remote HOST:PORT`, `remote :PROG
+ * ARGS`, `#` comments), plus f8k's `remote tcp HOST PORT [TIMEOUT]`.
+ */
+Xapian::Database open_stub(const std::string &file, bool *remote)
+{
+    std::string text;
+    {
+        FILE *f = fopen(file.c_str(), "r");
+        if (f == nullptr)
+            throw Xapian::DatabaseNotFoundError("Couldn't open stub database file: " + file, errno);
+        char buf[4096];
+        size_t got;
+        while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+            text.append(buf, got);
+        fclose(f);
+    }
+    std::string dir = file.substr(0, file.rfind('/') == std::string::npos ? 0 : file.rfind('/'));
+    Xapian::Database db;
+    size_t start = 0, line_no = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size();
+        std::string line = text.substr(start, end - start);
+        start = end + 1;
+        line_no++;
+        std::vector<std::string> w = words_of(line);
+        if (w.empty() || w[0][0] == '#')
+            continue;
+        std::string where = file + ":" + std::to_string(line_no);
+        if ((w[0] == "auto" || w[0] == "glass") && w.size() == 2) {
+            std::string shard = w[1];
+            if (shard[0] != '/' && !dir.empty())
+                shard = dir + "/" + shard;
+            db.add_database(w[0] == "glass" ? Xapian::Database(shard, Xapian::DB_BACKEND_GLASS)
+                                            : open_database(shard, remote));
+        } else if (w[0] == "remote" && w.size() >= 2 && w[1] == "tcp") {
+            db.add_database(open_remote_tcp(where, w));
+            *remote = true;
+        } else if (w[0] == "remote" && w.size() >= 2 && w[1][0] == ':') {
+            std::string args = line.substr(line.find(w[1]) + w[1].size());
+            db.add_database(Xapian::Remote::open(w[1].substr(1), args));
+            *remote = true;
+        } else if (w[0] == "remote" && w.size() == 2 && w[1].rfind(':') != std::string::npos) {
+            size_t colon = w[1].rfind(':');
+            std::vector<std::string> as_tcp = {"remote", "tcp", w[1].substr(0, colon),
+                                               w[1].substr(colon + 1)};
+            db.add_database(open_remote_tcp(where, as_tcp));
+            *remote = true;
+        } else {
+            throw Xapian::DatabaseOpeningError(where + ": Bad line");
+        }
+    }
+    return db;
+}
+
+/* Whether the stub FILE lists a remote shard (any `remote` line). */
+bool has_remote_line(const std::string &file)
+{
+    FILE *f = fopen(file.c_str(), "r");
+    if (f == nullptr)
+        return false;
+    char line[4096];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f) != nullptr) {
+        std::vector<std::string> w = words_of(line);
+        found = !w.empty() && w[0] == "remote";
+    }
+    fclose(f);
+    return found;
+}
+
+/*
+ * Open PATH read-only.  Stubs listing remote shards are read here (to
+ * give each a bounded timeout, and to know that the database is partly
+ * remote: *REMOTE is set); the rest is Xapian's.
+ */
+Xapian::Database open_database(const std::string &path, bool *remote)
+{
+    std::string file = stub_file(path);
+    if (!file.empty() && has_remote_line(file))
+        return open_stub(file, remote);
+    return Xapian::Database(path);
+}
+
+} // namespace
+
 extern "C" f8k_status_t f8k_db_open(const char *path, f8k_db_t **db_out,
                                     char **error_message) noexcept
 {
@@ -369,7 +554,7 @@ extern "C" f8k_status_t f8k_db_open(const char *path, f8k_db_t **db_out,
     }
     try {
         db = new f8k_db_t;
-        db->db = Xapian::Database(std::string(path));
+        db->db = open_database(std::string(path), &db->remote);
         *db_out = db;
         return F8K_STATUS_SUCCESS;
     } catch (...) {
@@ -1337,6 +1522,19 @@ extern "C" f8k_status_t f8k_query_combine(f8k_query_op_t op, const f8k_query_t *
         subs.reserve(n);
         for (size_t i = 0; i < n; i++)
             subs.push_back(subqueries[i]->query);
+        /*
+         * AND_MAYBE(AND_MAYBE(a, b), c) is AND_MAYBE(a, b, c): the same
+         * matches and weights.  Flat, because xapian-core 1.4.22 crashes
+         * in get_mset on the nested form when an optional branch holds a
+         * PostingSource (tests/test_xapian_search.c has the case).
+         */
+        while (op == F8K_QUERY_AND_MAYBE && subs[0].get_type() == Xapian::Query::OP_AND_MAYBE) {
+            Xapian::Query inner = subs[0];
+            size_t k = inner.get_num_subqueries();
+            subs.erase(subs.begin());
+            for (size_t i = k; i-- > 0;)
+                subs.insert(subs.begin(), inner.get_subquery(i));
+        }
         Xapian::termcount param = parameter;
         if (op == F8K_QUERY_ELITE_SET && param == 0)
             param = 10;
@@ -1464,6 +1662,7 @@ extern "C" f8k_status_t f8k_enquire_new(f8k_db_t *db, f8k_enquire_t **enquire_ou
         return F8K_STATUS_INVALID_ARG;
     try {
         *enquire_out = new f8k_enquire_t(db->db);
+        (*enquire_out)->remote = db->remote;
         return ok(db);
     } catch (...) {
         return fail(db);
@@ -1592,6 +1791,33 @@ extern "C" f8k_status_t f8k_enquire_add_facet(f8k_enquire_t *enquire, f8k_valuen
 namespace
 {
 
+/*
+ * Facets without the spies, for databases that cannot run them: a stock
+ * xapian-tcpsrv unserialises only Xapian's registered MatchSpy classes,
+ * so a search over remote shards refuses FacetSpy.  Instead, per facet,
+ * one more search of the same query, collapsed on the spy's collapse
+ * slot and sorted by the faceted slot: Xapian sends each result's sort
+ * key (the slot's value) and collapse key back from every shard, and the
+ * spy counts those.  Collapsed, one document per key is counted, so this
+ * equals the spy's count when the faceted value is the same in every
+ * document sharing a collapse key (as f8k's filing-level slots are).
+ */
+void facet_passes(f8k_enquire_t *enquire, Xapian::doccount all)
+{
+    Xapian::Query query = enquire->enquire.get_query();
+    for (auto &spy : enquire->spies) {
+        Xapian::Enquire pass(enquire->db);
+        pass.set_query(query);
+        pass.set_weighting_scheme(Xapian::BoolWeight());
+        pass.set_sort_by_value(spy->slot(), false);
+        if (spy->collapse_slot() != Xapian::BAD_VALUENO)
+            pass.set_collapse_key(spy->collapse_slot());
+        Xapian::MSet found = pass.get_mset(0, all, all);
+        for (auto it = found.begin(); it != found.end(); ++it)
+            spy->add(it.get_sort_key(), it.get_collapse_key());
+    }
+}
+
 /* One search attempt: run the enquire and fill MSET. */
 void run_search(f8k_enquire_t *enquire, unsigned offset, unsigned limit, unsigned check_at_least,
                 unsigned flags, f8k_mset_t *mset)
@@ -1601,10 +1827,32 @@ void run_search(f8k_enquire_t *enquire, unsigned offset, unsigned limit, unsigne
     Xapian::doccount all = enquire->db.get_doccount();
     Xapian::doccount max_items = limit == 0 ? all : limit;
     Xapian::doccount check = check_at_least;
+    if (enquire->remote && !enquire->spies.empty() && !enquire->remote_facets) {
+        enquire->remote_facets = true; /* see facet_passes() */
+        enquire->enquire.clear_matchspies();
+    }
     /* Facets must see every match, not just the window. */
-    if (!enquire->spies.empty())
+    if (!enquire->spies.empty() && !enquire->remote_facets)
         check = std::max(check, all);
-    mset->mset = enquire->enquire.get_mset(offset, max_items, check);
+    for (;;) {
+        try {
+            mset->mset = enquire->enquire.get_mset(offset, max_items, check);
+            break;
+        } catch (const Xapian::UnimplementedError &) {
+            /* A remote shard the stub did not show (a nested stub): the
+             * same fallback as for enquire->remote. */
+            if (!enquire->spies.empty() && !enquire->remote_facets) {
+                /* Remote shards refuse our MatchSpy: search without, count apart. */
+                enquire->remote_facets = true;
+                enquire->enquire.clear_matchspies();
+                check = check_at_least;
+            } else {
+                throw;
+            }
+        }
+    }
+    if (enquire->remote_facets)
+        facet_passes(enquire, all);
     mset->items.clear();
     mset->items.resize(mset->mset.size());
     if ((flags & F8K_MSET_FETCH_DATA) != 0) {
@@ -1841,5 +2089,53 @@ extern "C" f8k_status_t f8k_mset_snippet(f8k_mset_t *mset, const char *text, siz
         return ok(mset);
     } catch (...) {
         return fail(mset);
+    }
+}
+
+extern "C" f8k_status_t f8k_query_fixed_weight(double weight, f8k_query_t **query_out) noexcept
+{
+    if (query_out == nullptr)
+        return F8K_STATUS_INVALID_ARG;
+    *query_out = nullptr;
+    if (!(weight >= 0.0))
+        return F8K_STATUS_INVALID_ARG;
+    try {
+        std::unique_ptr<Xapian::FixedWeightPostingSource> source(
+            new Xapian::FixedWeightPostingSource(weight));
+        /* Xapian's release(): the query owns the source, deleted with its last copy. */
+        Xapian::Query q(source->release());
+        (void)source.release();
+        return give_query(q, query_out);
+    } catch (...) {
+        return query_fail();
+    }
+}
+
+extern "C" f8k_status_t f8k_db_compact_full(const char *const *sources, size_t n,
+                                            const char *destination, char **error_message) noexcept
+{
+    std::string msg;
+
+    if (error_message != nullptr)
+        *error_message = nullptr;
+    if (sources == nullptr || n == 0 || destination == nullptr) {
+        give_message(error_message, "NULL argument or no source");
+        return F8K_STATUS_INVALID_ARG;
+    }
+    try {
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++) {
+            if (sources[i] == nullptr) {
+                give_message(error_message, "NULL source");
+                return F8K_STATUS_INVALID_ARG;
+            }
+            all.add_database(Xapian::Database(std::string(sources[i])));
+        }
+        all.compact(std::string(destination), Xapian::Compactor::FULL);
+        return F8K_STATUS_SUCCESS;
+    } catch (...) {
+        f8k_status_t status = status_from_exception(&msg);
+        give_message(error_message, msg);
+        return status;
     }
 }

@@ -83,6 +83,11 @@ void f8k_strlist_free(f8k_strlist_t *list) F8K_NOEXCEPT;
  * Open the database at PATH read-only.  PATH may be a database
  * directory, a single-file database, or a stub database file listing
  * shards (`auto PATH` lines for local shards, `remote ...` lines).
+ * Besides Xapian's `remote HOST:PORT`, a stub may say `remote tcp HOST
+ * PORT [TIMEOUT_SECONDS]`: a shard served by xapian-tcpsrv that must
+ * connect and answer each request within TIMEOUT_SECONDS (default 10),
+ * else the open or the search fails with F8K_STATUS_NETWORK or
+ * F8K_STATUS_TIMEOUT naming the shard; it never waits without bound.
  *
  * Return value:
  *   F8K_STATUS_SUCCESS:      *db_out is the caller's; close it with
@@ -550,6 +555,10 @@ f8k_status_t f8k_enquire_set_collapse_key(f8k_enquire_t *enquire, f8k_valueno_t 
  * per distinct value of COLLAPSE_SLOT.  Facets are numbered from 0 in
  * the order added; *index_out (may be NULL) gets the number.  Searching
  * with facets examines every match (Xapian check_at_least = all).
+ * Over remote shards (which cannot run f8k's counter) each facet costs
+ * one more search, collapsed on COLLAPSE_SLOT and sorted by SLOT, that
+ * counts one document per collapse key: the same counts whenever SLOT's
+ * value is equal in all documents sharing a collapse key.
  *
  * Return value:
  *   F8K_STATUS_SUCCESS:     added.
@@ -667,6 +676,28 @@ f8k_status_t f8k_mset_facet(const f8k_mset_t *mset, size_t facet,
 f8k_status_t f8k_mset_snippet(f8k_mset_t *mset, const char *text, size_t len, size_t length,
                               const char *hi_start, const char *hi_end, const char *omit,
                               char **snippet_out) F8K_NOEXCEPT;
+
+/*
+ * Every document, each weighing WEIGHT (>= 0): Xapian's
+ * FixedWeightPostingSource.  ANDed with a boolean term it gives the
+ * documents indexed by that term a constant weight, which a boolean
+ * term (wdf 0) never gets from BM25.
+ *
+ * Return value:
+ *   F8K_STATUS_SUCCESS:     *query_out is the caller's (f8k_query_free).
+ *   F8K_STATUS_INVALID_ARG: NULL QUERY_OUT, or WEIGHT negative or NaN.
+ *   F8K_STATUS_NOMEM, F8K_STATUS_INTERNAL: failure, *query_out NULL.
+ */
+f8k_status_t f8k_query_fixed_weight(double weight, f8k_query_t **query_out) F8K_NOEXCEPT;
+
+/*
+ * As f8k_db_compact() (not single-file), at Xapian's FULL level: items
+ * are split across blocks whenever it saves space (xapian-compact's
+ * default; about 1% smaller than f8k_db_compact's STANDARD level, and
+ * still fine to update).  Return value as for f8k_db_compact().
+ */
+f8k_status_t f8k_db_compact_full(const char *const *sources, size_t n, const char *destination,
+                                 char **error_message) F8K_NOEXCEPT;
 
 F8K_END_DECLS
 
