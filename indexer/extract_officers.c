@@ -4,6 +4,20 @@
  * "Chief Executive Officer") and event sentences ("announced the
  * appointment of Rose Marcario as Chief Financial Officer").
  *
+ * Sentences: an event word ("appointed", "resignation", "became") and
+ * the name after it (object) or before it (subject); a list of names
+ * ("A, B and C were appointed directors") shares the event.  The role
+ * comes right after the event ("resigned as a member of the Board"),
+ * from an appositive for departures ("X, the Company's CFO, resigned"),
+ * or from the words after; more roles follow "and as ...".  Left out:
+ * biography (an event two or more years before the report), names that
+ * begin with a company's first word ("Alcoa" of "Alcoa Inc."), honorary
+ * and committee titles.  Lists one name a line after an election
+ * ("the following persons were elected Directors:", vote tables).
+ * Signatures: only the report's (near "signed on its behalf"), the
+ * typed name over the /s/ one, flattened one-line blocks, and a typed
+ * name and title without any "/s/" or "By".
+ *
  * The text is cut into sentences (bounded length) and each sentence
  * into at most MAX_TOKENS tokens; every rule looks at a bounded window
  * of tokens, so the work is linear in the length of the text.  Where in
@@ -21,8 +35,13 @@
 #define MAX_TOKENS     256
 #define MAX_KNOWN      64
 #define NAME_BYTES     96
+#define MAX_ORGS       16
 #define ROLE_WINDOW    14 /* tokens searched for a role after a name or event */
-#define SUBJECT_WINDOW 20 /* tokens searched back for the subject of an event */
+#define SUBJECT_WINDOW 24
+#define SIGNATURE_WINDOW                                                                           \
+    3000 /* bytes after "signed on its behalf" searched for signatures */ /* tokens searched back  \
+                                                                             for the subject of an \
+                                                                             event */
 
 typedef struct tok {
     size_t s;       /* offset in the sentence buffer */
@@ -50,6 +69,9 @@ typedef struct ctx {
     size_t *cap;
     char known[MAX_KNOWN][NAME_BYTES]; /* full names seen, for "Mr. Smith" */
     size_t n_known;
+    char orgs[MAX_ORGS][24]; /* first words of company names seen ("alcoa" of "Alcoa Inc.") */
+    size_t n_orgs;
+    int year; /* year of the report, 0 if unknown */
     sentence_t sent;
 } ctx_t;
 
@@ -330,6 +352,49 @@ static const char *const not_name_words[] = {
     "phd",
     "cpa",
     "dear",
+    "certified",
+    "accountants",
+    "broker",
+    "non-votes",
+    "votes",
+    "nominee",
+    "nominees",
+    "withheld",
+    "abstain",
+    "abstentions",
+    "against",
+    /* defined terms of charters and plans */
+    "rights",
+    "shares",
+    "share",
+    "option",
+    "options",
+    "guidelines",
+    "preferred",
+    "common",
+    "serial",
+    "notes",
+    "policy",
+    "bylaws",
+    "articles",
+    "amendment",
+    "certificate",
+    "dividend",
+    "dividends",
+    "units",
+    "award",
+    "awards",
+    "period",
+    "holders",
+    "stockholder",
+    "shareholder",
+    "notice",
+    "procedure",
+    "event",
+    "vacancy",
+    "family",
+    "code",
+    "corporations",
 };
 
 static const char *const company_words[] = {
@@ -405,6 +470,15 @@ static const char *const role_words[] = {
     "deputy",
     "associate",
     "finance",
+    "corporate",
+    "administration",
+    "operations",
+    "planning",
+    "worldwide",
+    "global",
+    "chairmen",
+    "co-chairmen",
+    "co-chair",
 };
 
 /* Events, and whether the person follows the word (object) or precedes it. */
@@ -412,45 +486,55 @@ typedef struct trigger {
     const char *word;
     f8k_officer_event_t event;
     int object; /* 1: "appointment of X", "appointed X"; 0: subject only */
+    int weak;   /* 1: only with a role right after ("became the Chief ...") */
 } trigger_t;
 
 static const trigger_t triggers[] = {
-    {"appoint", F8K_EVENT_APPOINTED, 1},
-    {"appoints", F8K_EVENT_APPOINTED, 1},
-    {"appointed", F8K_EVENT_APPOINTED, 1},
-    {"appointment", F8K_EVENT_APPOINTED, 1},
-    {"named", F8K_EVENT_APPOINTED, 1},
-    {"names", F8K_EVENT_APPOINTED, 1},
-    {"promoted", F8K_EVENT_APPOINTED, 1},
-    {"promotion", F8K_EVENT_APPOINTED, 1},
-    {"hired", F8K_EVENT_APPOINTED, 1},
-    {"elected", F8K_EVENT_ELECTED, 1},
-    {"elect", F8K_EVENT_ELECTED, 1},
-    {"elects", F8K_EVENT_ELECTED, 1},
-    {"election", F8K_EVENT_ELECTED, 1},
-    {"re-elected", F8K_EVENT_ELECTED, 1},
-    {"reelected", F8K_EVENT_ELECTED, 1},
-    {"resigned", F8K_EVENT_RESIGNED, 0},
-    {"resigns", F8K_EVENT_RESIGNED, 0},
-    {"resign", F8K_EVENT_RESIGNED, 0},
-    {"resignation", F8K_EVENT_RESIGNED, 1},
-    {"resigning", F8K_EVENT_RESIGNED, 0},
-    {"retire", F8K_EVENT_RETIRED, 0},
-    {"retired", F8K_EVENT_RETIRED, 0},
-    {"retires", F8K_EVENT_RETIRED, 0},
-    {"retirement", F8K_EVENT_RETIRED, 1},
-    {"retiring", F8K_EVENT_RETIRED, 0},
-    {"terminated", F8K_EVENT_TERMINATED, 1},
-    {"termination", F8K_EVENT_TERMINATED, 1},
-    {"removed", F8K_EVENT_TERMINATED, 1},
-    {"dismissed", F8K_EVENT_TERMINATED, 1},
-    {"died", F8K_EVENT_DIED, 0},
-    {"death", F8K_EVENT_DIED, 1},
-    {"passed", F8K_EVENT_DIED, 0},
-    {"step", F8K_EVENT_RESIGNED, 0},
-    {"steps", F8K_EVENT_RESIGNED, 0},
-    {"stepped", F8K_EVENT_RESIGNED, 0},
-    {"stepping", F8K_EVENT_RESIGNED, 0},
+    {"appoint", F8K_EVENT_APPOINTED, 1, 0},
+    {"appoints", F8K_EVENT_APPOINTED, 1, 0},
+    {"appointed", F8K_EVENT_APPOINTED, 1, 0},
+    {"appointment", F8K_EVENT_APPOINTED, 1, 0},
+    {"named", F8K_EVENT_APPOINTED, 1, 0},
+    {"names", F8K_EVENT_APPOINTED, 1, 0},
+    {"promoted", F8K_EVENT_APPOINTED, 1, 0},
+    {"promotion", F8K_EVENT_APPOINTED, 1, 0},
+    {"hired", F8K_EVENT_APPOINTED, 1, 0},
+    {"elected", F8K_EVENT_ELECTED, 1, 0},
+    {"elect", F8K_EVENT_ELECTED, 1, 0},
+    {"elects", F8K_EVENT_ELECTED, 1, 0},
+    {"election", F8K_EVENT_ELECTED, 1, 0},
+    {"re-elected", F8K_EVENT_ELECTED, 1, 0},
+    {"reelected", F8K_EVENT_ELECTED, 1, 0},
+    {"resigned", F8K_EVENT_RESIGNED, 0, 0},
+    {"resigns", F8K_EVENT_RESIGNED, 0, 0},
+    {"resign", F8K_EVENT_RESIGNED, 0, 0},
+    {"resignation", F8K_EVENT_RESIGNED, 1, 0},
+    {"resigning", F8K_EVENT_RESIGNED, 0, 0},
+    {"retire", F8K_EVENT_RETIRED, 0, 0},
+    {"retired", F8K_EVENT_RETIRED, 0, 0},
+    {"retires", F8K_EVENT_RETIRED, 0, 0},
+    {"retirement", F8K_EVENT_RETIRED, 1, 0},
+    {"retiring", F8K_EVENT_RETIRED, 0, 0},
+    {"terminated", F8K_EVENT_TERMINATED, 1, 0},
+    {"termination", F8K_EVENT_TERMINATED, 1, 0},
+    {"removed", F8K_EVENT_TERMINATED, 1, 0},
+    {"dismissed", F8K_EVENT_TERMINATED, 1, 0},
+    {"died", F8K_EVENT_DIED, 0, 0},
+    {"death", F8K_EVENT_DIED, 1, 0},
+    {"passed", F8K_EVENT_DIED, 0, 0},
+    {"step", F8K_EVENT_RESIGNED, 0, 0},
+    {"steps", F8K_EVENT_RESIGNED, 0, 0},
+    {"stepped", F8K_EVENT_RESIGNED, 0, 0},
+    {"stepping", F8K_EVENT_RESIGNED, 0, 0},
+    {"became", F8K_EVENT_APPOINTED, 0, 1},
+    {"become", F8K_EVENT_APPOINTED, 0, 1},
+    {"becomes", F8K_EVENT_APPOINTED, 0, 1},
+    {"assume", F8K_EVENT_APPOINTED, 0, 1},
+    {"assumes", F8K_EVENT_APPOINTED, 0, 1},
+    {"assumed", F8K_EVENT_APPOINTED, 0, 1},
+    {"leave", F8K_EVENT_RESIGNED, 0, 0},
+    {"leaves", F8K_EVENT_RESIGNED, 0, 0},
+    {"leaving", F8K_EVENT_RESIGNED, 0, 0},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -598,12 +682,25 @@ static int tok_punct(const sentence_t *st, size_t i, char c)
     return st->tok[i].len == 1 && tptr(st, i)[0] == c;
 }
 
-/* "J." or "J": a middle or first initial. */
+/* "J.", "J" or "J.S.": initials. */
 static int is_initial(const sentence_t *st, size_t i)
 {
     const char *p = tptr(st, i);
     size_t l = st->tok[i].len;
-    return isupper((unsigned char)p[0]) && (l == 1 || (l == 2 && p[1] == '.'));
+    if (l == 1)
+        return isupper((unsigned char)p[0]);
+    for (size_t k = 0; k < l; k += 2)
+        if (!isupper((unsigned char)p[k]) || k + 1 >= l || p[k + 1] != '.')
+            return 0;
+    return l <= 6;
+}
+
+/* Does token I end in a possessive "'s" ("Wong's")? */
+static int is_possessive(const sentence_t *st, size_t i)
+{
+    const char *p = tptr(st, i);
+    size_t l = st->tok[i].len;
+    return l > 3 && p[l - 2] == '\'' && (p[l - 1] == 's' || p[l - 1] == 'S');
 }
 
 /*
@@ -635,6 +732,21 @@ static int is_name_word(const sentence_t *st, size_t i, int allow_caps)
     return 1;
 }
 
+/* "deSouza", "van" is not: a surname with a lower-case particle glued on. */
+static int is_camel(const sentence_t *st, size_t i)
+{
+    const char *p = tptr(st, i);
+    size_t l = st->tok[i].len, upper = 0;
+    if (l < 4 || !islower((unsigned char)p[0]))
+        return 0;
+    for (size_t k = 1; k < l; k++) {
+        if (!isalpha((unsigned char)p[k]))
+            return 0;
+        upper += isupper((unsigned char)p[k]) != 0;
+    }
+    return upper == 1 && isupper((unsigned char)p[1]) == 0;
+}
+
 /*
  * A personal name starting at token I: optional honorific, 2-4 words
  * (initials allowed, not last), optional suffix.  A lone surname after
@@ -652,23 +764,34 @@ static int match_name(ctx_t *c, const sentence_t *st, size_t i, int allow_caps, 
         j++;
     }
     name[0] = '\0';
-    while (j < st->n && words < 5) {
+    while (j < st->n && words < 6) {
         int initial = is_initial(st, j);
-        if (!initial && !is_name_word(st, j, allow_caps))
+        int possessive = !initial && is_possessive(st, j);
+        if (!initial && !is_name_word(st, j, allow_caps) && !(words > 0 && is_camel(st, j)))
             break;
         if (words > 0 && tok_in(st, j, LIST_SUFFIX))
             break;
-        len += (size_t)snprintf(name + len, len < sizeof name ? sizeof name - len : 0, "%s%.*s",
-                                words ? " " : "", (int)st->tok[j].len, tptr(st, j));
+        if (st->tok[j].trigger >= 0) /* "John Thuestad Elected ..." */
+            break;
+        len +=
+            (size_t)snprintf(name + len, len < sizeof name ? sizeof name - len : 0, "%s%.*s",
+                             words ? " " : "", (int)st->tok[j].len - 2 * possessive, tptr(st, j));
         if (len >= sizeof name)
             return 0;
         words++;
         real += !initial;
         last_initial = initial;
         j++;
+        if (possessive)
+            break;
     }
-    if (words == 0 || words > 4 || last_initial)
+    if (words == 0 || words > 5 || last_initial)
         return 0;
+    /* "Alcoa Engineered Products" after "Alcoa Inc.": a company's name. */
+    for (size_t k = 0; k < c->n_orgs; k++)
+        if (st->tok[honor ? i + 1 : i].len == strlen(c->orgs[k]) &&
+            strncasecmp(tptr(st, honor ? i + 1 : i), c->orgs[k], strlen(c->orgs[k])) == 0)
+            return 0;
     /* Suffix: "John Smith, Jr." or "John Smith Jr." */
     if (j < st->n && real >= 2 && tok_in(st, j, LIST_SUFFIX)) {
         len += (size_t)snprintf(name + len, sizeof name - len, " %.*s", (int)st->tok[j].len,
@@ -682,8 +805,11 @@ static int match_name(ctx_t *c, const sentence_t *st, size_t i, int allow_caps, 
     }
     if (len >= sizeof name)
         return 0;
-    /* "Smith Barney Inc.", "Ernst & Young": companies, not people. */
+    /* "Smith Barney Inc.", "Ernst & Young", "Meta Platforms, Inc.": companies. */
     if (j < st->n && tok_in(st, j, LIST_COMPANY))
+        return 0;
+    if (j + 1 < st->n && tok_punct(st, j, ',') && tok_in(st, j + 1, LIST_COMPANY) &&
+        !tok_is(st, j + 1, "&"))
         return 0;
     if (real >= 2 || (real == 1 && words >= 3)) {
         snprintf(out->name, sizeof out->name, "%s", name);
@@ -715,6 +841,47 @@ static int match_name(ctx_t *c, const sentence_t *st, size_t i, int allow_caps, 
     out->a = i;
     out->b = j;
     return 1;
+}
+
+static void remember_org(ctx_t *c, const char *w, size_t len)
+{
+    if (len < 3 || len >= sizeof c->orgs[0])
+        return;
+    for (size_t k = 0; k < c->n_orgs; k++)
+        if (strlen(c->orgs[k]) == len && strncasecmp(c->orgs[k], w, len) == 0)
+            return;
+    if (c->n_orgs == MAX_ORGS) {
+        memmove(c->orgs[0], c->orgs[1], (MAX_ORGS - 1) * sizeof c->orgs[0]);
+        c->n_orgs--;
+    }
+    snprintf(c->orgs[c->n_orgs++], sizeof c->orgs[0], "%.*s", (int)len, w);
+}
+
+/* Remember the first word of company names in ST: "Alcoa" of "Alcoa Inc.", "Meta Platforms, Inc.".
+ */
+static void remember_orgs(ctx_t *c, const sentence_t *st)
+{
+    for (size_t i = 1; i < st->n; i++) {
+        if (!(tok_is(st, i, "inc") || tok_is(st, i, "corp") || tok_is(st, i, "corporation") ||
+              tok_is(st, i, "company") || tok_is(st, i, "llc") || tok_is(st, i, "ltd") ||
+              tok_is(st, i, "plc")) ||
+            !isupper((unsigned char)tptr(st, i)[0]))
+            continue;
+        size_t k = i;
+        if (k > 1 && tok_punct(st, k - 1, ','))
+            k--;
+        size_t start = k;
+        while (start > 0 && k - start < 5 && isupper((unsigned char)tptr(st, start - 1)[0]) &&
+               !tok_in(st, start - 1, LIST_HONORIFIC))
+            start--;
+        while (start < k && tok_in(st, start, LIST_NOT_NAME))
+            start++;
+        /* "Smith Barney" yes; "John A. Smith, Inc." is rare: names with initials are kept. */
+        if (start + 1 < k && !is_initial(st, start + 1) && is_name_word(st, start, 1))
+            remember_org(c, tptr(st, start), st->tok[start].len);
+        else if (start + 1 == k && is_name_word(st, start, 1))
+            remember_org(c, tptr(st, start), st->tok[start].len);
+    }
 }
 
 static void remember_name(ctx_t *c, const char *name)
@@ -760,7 +927,8 @@ static size_t code_rank(const char *code)
 /* A separator inside a title: "Vice President, General Counsel", "President/CEO". */
 static int title_separator(const sentence_t *st, size_t i)
 {
-    return tok_punct(st, i, ',') || tok_punct(st, i, '-') || tok_punct(st, i, '/');
+    return tok_punct(st, i, ',') || tok_punct(st, i, '/') ||
+           (tptr(st, i)[0] == '-' && (st->tok[i].len == 1 || tptr(st, i)[1] == '-'));
 }
 
 /* A filler word that cannot end or start a title. */
@@ -787,6 +955,10 @@ static const char *title_code(const sentence_t *st, size_t a, size_t b)
         if (q > p) {
             size_t s = st->tok[p].s, e = st->tok[q - 1].s + st->tok[q - 1].len;
             const char *code = f8k_role_normalise(st->buf + s, e - s, NULL);
+            /* "Co-Chairmen of the Board" */
+            for (size_t k = p; k < q; k++)
+                if (tok_is(st, k, "chairmen") || tok_is(st, k, "co-chairmen"))
+                    code = "chairman";
             int assistant =
                 tok_is(st, p, "assistant") || tok_is(st, p, "associate") || tok_is(st, p, "deputy");
             if (code && assistant && (!fallback || code_rank(code) < code_rank(fallback)))
@@ -829,8 +1001,39 @@ static int match_role(const sentence_t *st, size_t i, role_span_t *out)
     }
     while (j > i && title_glue(st, j - 1))
         j--;
+    /* "Chairman Emeritus", "Director Emeritus": honorary. */
+    if (j < st->n && tok_is(st, j, "emeritus"))
+        return 0;
+    /* "... and Chairman of the Compensation Committee": a committee chair. */
+    if (j + 1 < st->n && tok_is(st, j, "of")) {
+        size_t k = j + 1, last = j;
+        while (k < st->n && k < j + 6 && !title_separator(st, k) && !tok_is(st, k, "committee"))
+            k++;
+        if (k < st->n && tok_is(st, k, "committee")) {
+            while (last > i && !tok_is(st, last - 1, "and"))
+                last--;
+            int chair = 0;
+            for (size_t m = last; m < j; m++)
+                chair |= tok_is(st, m, "chairman") || tok_is(st, m, "chair") ||
+                         tok_is(st, m, "chairwoman") || tok_is(st, m, "chairperson");
+            if (chair) {
+                if (last == i)
+                    return 0;
+                j = last - 1;
+                while (j > i && title_glue(st, j - 1))
+                    j--;
+            }
+        }
+    }
     size_t s = st->tok[i].s, e = st->tok[j - 1].s + st->tok[j - 1].len;
     const char *code = title_code(st, i, j);
+    /* "President of each of its subsidiaries", "president of the Electronic Measurements Group" */
+    if (code && strcmp(code, "president") == 0 && j < st->n && tok_is(st, j, "of"))
+        for (size_t k = j + 1; k < st->n && k < j + 8 && !tok_punct(st, k, ','); k++)
+            if (tok_is(st, k, "subsidiary") || tok_is(st, k, "subsidiaries") ||
+                tok_is(st, k, "division") || tok_is(st, k, "group") || tok_is(st, k, "segment") ||
+                tok_is(st, k, "unit") || tok_is(st, k, "business"))
+                code = "other";
     int board_only = j - i == 1 && tok_is(st, i, "board");
     if (board_only) {
         /* "joined the Board", "a member of the Company's Board". */
@@ -912,8 +1115,9 @@ static void tokenize(sentence_t *st)
         if (isalnum(ch)) {
             while (i < st->len) {
                 unsigned char d = (unsigned char)st->buf[i];
-                if (isalnum(d) || d == '\'' || d == '-' || d >= 0x80) {
-                    i++;
+                if (isalnum(d) || d == '\'' || d >= 0x80 ||
+                    (d == '-' && !(i + 1 < st->len && st->buf[i + 1] == '-'))) {
+                    i++; /* "president--Finance" is three tokens */
                 } else if (d == '.' && i + 1 < st->len && isalpha((unsigned char)st->buf[i + 1]) &&
                            i - s <= 2) {
                     i++; /* "U.S.", "N.A." */
@@ -926,6 +1130,9 @@ static void tokenize(sentence_t *st)
                 i++;
             while (i > s + 1 && (st->buf[i - 1] == '\'' || st->buf[i - 1] == '-'))
                 i--;
+        } else if (ch == '-') {
+            while (i < st->len && st->buf[i] == '-' && i - s < 3)
+                i++; /* "-", "--" */
         } else {
             i++;
             if (ch >= 0x80)
@@ -945,14 +1152,26 @@ static const trigger_t *trigger_at(const sentence_t *st, size_t i)
     if (k < 0)
         return NULL;
     const char *w = triggers[k].word;
-    /* "has not been named", "did not resign" */
+    /* "has not been named", "did not resign", "pursuant to which he was selected" */
     for (size_t b = i >= 3 ? i - 3 : 0; b < i; b++)
-        if (tok_is(st, b, "not") || tok_is(st, b, "never"))
+        if (tok_is(st, b, "not") || tok_is(st, b, "never") || tok_is(st, b, "which"))
             return NULL;
     /* "passed away", "step down" */
     if (strcmp(w, "passed") == 0 && !(i + 1 < st->n && tok_is(st, i + 1, "away")))
         return NULL;
     if (strncmp(w, "step", 4) == 0 && !(i + 1 < st->n && tok_is(st, i + 1, "down")))
+        return NULL;
+    /* "the Named Executive Officers"; "Robert Herbold, retired executive vice president" */
+    if (strcmp(w, "named") == 0 && i + 2 < st->n && tok_is(st, i + 1, "executive") &&
+        (tok_is(st, i + 2, "officer") || tok_is(st, i + 2, "officers")))
+        return NULL;
+    if (strcmp(w, "retired") == 0 && i > 0 &&
+        (tok_punct(st, i - 1, ',') || tok_is(st, i - 1, "a") || tok_is(st, i - 1, "the")))
+        return NULL;
+    /* "leave of absence", "medical leave" */
+    if (strncmp(w, "leav", 4) == 0 &&
+        ((i + 1 < st->n && (tok_is(st, i + 1, "of") || tok_is(st, i + 1, "absence"))) ||
+         (i > 0 && (tok_is(st, i - 1, "medical") || tok_is(st, i - 1, "on")))))
         return NULL;
     return &triggers[k];
 }
@@ -964,48 +1183,279 @@ static int object_filler(const sentence_t *st, size_t i)
            tok_is(st, i, "services") || tok_is(st, i, "its") || tok_is(st, i, "company's");
 }
 
+/* Words between an event word and the role it gives ("resigned as a member of the Board"). */
+static int role_filler(const sentence_t *st, size_t i)
+{
+    static const char *const words[] = {"as",
+                                        "from",
+                                        "to",
+                                        "his",
+                                        "her",
+                                        "their",
+                                        "its",
+                                        "our",
+                                        "the",
+                                        "a",
+                                        "an",
+                                        "company's",
+                                        "companys",
+                                        "registrant's",
+                                        "position",
+                                        "positions",
+                                        "office",
+                                        "post",
+                                        "role",
+                                        "title",
+                                        "member",
+                                        "of",
+                                        "additional",
+                                        "responsibility",
+                                        "responsibilities",
+                                        "duties",
+                                        "serve",
+                                        "new",
+                                        "newly",
+                                        "created",
+                                        "both",
+                                        "all",
+                                        "also",
+                                        "then"};
+    for (size_t k = 0; k < COUNT(words); k++)
+        if (tok_eq(st, i, words[k], strlen(words[k])))
+            return 1;
+    return 0;
+}
+
+/* Is there a "by" in the few tokens before I (not before LO)? "elected by the Board". */
+static int by_before(const sentence_t *st, size_t i, size_t lo)
+{
+    for (size_t k = i >= 3 ? i - 3 : 0; k < i; k++)
+        if (k >= lo && tok_is(st, k, "by"))
+            return 1;
+    return 0;
+}
+
 /* The role for NAME after token FROM: first role before another name. */
 static int role_after(ctx_t *c, const sentence_t *st, size_t from, role_span_t *role)
 {
     name_span_t other;
     for (size_t i = from; i < st->n && i < from + ROLE_WINDOW; i++) {
-        if (tok_punct(st, i, ';'))
+        /* "named Chairman Emeritus and remains a director": not the new role. */
+        if (tok_punct(st, i, ';') || tok_is(st, i, "remain") || tok_is(st, i, "remains") ||
+            tok_is(st, i, "continue") || tok_is(st, i, "continues"))
             return 0;
-        if (match_role(st, i, role))
-            return 1;
+        if (match_role(st, i, role)) {
+            if (!by_before(st, i, from))
+                return 1;
+            i = role->b - 1;
+            continue;
+        }
         if (match_name(c, st, i, 0, &other))
             return 0;
     }
     return 0;
 }
 
-/* Appositive "X, the Company's Chief Financial Officer," right after the name. */
-static int role_appositive(const sentence_t *st, size_t b, size_t limit, role_span_t *role)
+/* A role right after token FROM, only filler words between ("as the Company's President"). */
+static int role_direct(const sentence_t *st, size_t from, role_span_t *role)
 {
-    size_t i = b;
-    if (i >= limit || !tok_punct(st, i, ','))
-        return 0;
-    i++;
-    for (int k = 0; k < 3 && i < limit; k++) {
-        if (tok_is(st, i, "the") || tok_is(st, i, "its") || tok_is(st, i, "our") ||
-            tok_is(st, i, "company's") || tok_is(st, i, "a") || tok_is(st, i, "then") ||
-            tok_is(st, i, "former") || tok_is(st, i, "current") || tok_is(st, i, "registrant's"))
-            i++;
-        else if (isupper((unsigned char)tptr(st, i)[0]) && i + 1 < limit && tok_is(st, i + 1, "'s"))
-            i += 2;
+    for (size_t i = from; i < st->n && i < from + 8; i++) {
+        if (match_role(st, i, role))
+            return !by_before(st, i, from);
+        if (!role_filler(st, i))
+            return 0;
     }
-    return i < limit && match_role(st, i, role);
+    return 0;
+}
+
+/*
+ * Appositive after a name ending at B: "X, the Company's Chief Financial
+ * Officer,", "X, 68, a member of the Board", "X, who served as President":
+ * the first role before LIMIT, another name or another event word.
+ */
+static int role_appositive(ctx_t *c, const sentence_t *st, size_t b, size_t limit,
+                           role_span_t *role)
+{
+    name_span_t other;
+    if (b >= limit || !tok_punct(st, b, ','))
+        return 0;
+    for (size_t i = b + 1; i < limit && i < b + 14; i++) {
+        if (tok_punct(st, i, ';') || st->tok[i].trigger >= 0)
+            return 0;
+        if (match_role(st, i, role))
+            return !by_before(st, i, b);
+        if (match_name(c, st, i, 0, &other))
+            return 0;
+    }
+    return 0;
+}
+
+/*
+ * "elected X, the Company's Lead Director, as Executive Chairman": the
+ * role after "as" past the appositive starting at B.
+ */
+static int role_past_appositive(const sentence_t *st, size_t b, role_span_t *role)
+{
+    if (b >= st->n || !tok_punct(st, b, ','))
+        return 0;
+    for (size_t k = b + 1; k + 1 < st->n && k < b + 14; k++) {
+        if (st->tok[k].trigger >= 0 || tok_punct(st, k, ';'))
+            return 0;
+        if (tok_punct(st, k, ','))
+            return tok_is(st, k + 1, "as") && role_direct(st, k + 1, role);
+    }
+    return 0;
+}
+
+/* A role just before a name starting at A: "its independent directors, John Doe and ...". */
+static int role_before(const sentence_t *st, size_t a, role_span_t *role)
+{
+    if (a < 2 || !tok_punct(st, a - 1, ','))
+        return 0;
+    for (size_t i = a >= 8 ? a - 8 : 0; i + 1 < a; i++)
+        if (match_role(st, i, role) && role->b == a - 1)
+            return 1;
+    return 0;
+}
+
+/* A year at least two years before the report's: "was appointed Treasurer in January 2000". */
+static int old_year(const ctx_t *c, const sentence_t *st, size_t i)
+{
+    const char *p = tptr(st, i);
+    if (c->year == 0 || st->tok[i].len != 4)
+        return 0;
+    for (size_t k = 0; k < 4; k++)
+        if (!isdigit((unsigned char)p[k]))
+            return 0;
+    int y = atoi(p);
+    if (y < 1900 || y > c->year - 2)
+        return 0;
+    for (size_t k = i >= 4 ? i - 4 : 0; k < i; k++)
+        if (tok_is(st, k, "in") || tok_is(st, k, "since") || tok_is(st, k, "from") ||
+            tok_is(st, k, "during") || tok_is(st, k, "of") || tok_is(st, k, "until"))
+            return 1;
+    return 0;
+}
+
+/* Is the event word at E about the past (a biography)? */
+static int historical(const ctx_t *c, const sentence_t *st, size_t e)
+{
+    for (size_t k = e + 1; k < st->n && k < e + 16; k++)
+        if (old_year(c, st, k))
+            return 1;
+    /* "In January 2003, he was appointed ...", "joined in 2000 ... he was named" */
+    for (size_t k = e >= 20 ? e - 20 : 0; k < e; k++)
+        if (k >= 1 && old_year(c, st, k) &&
+            (tok_is(st, k - 1, "in") || (k >= 2 && tok_is(st, k - 2, "in"))))
+            return 1;
+    return 0;
+}
+
+/* Are names A and B (A before B) in one list: "A, B and C", "A and B"? */
+static int coordinated(const sentence_t *st, const name_span_t *a, const name_span_t *b)
+{
+    size_t gap = b->a - a->b;
+    if (gap == 1)
+        return tok_punct(st, a->b, ',') || tok_is(st, a->b, "and");
+    return gap == 2 && tok_punct(st, a->b, ',') && tok_is(st, a->b + 1, "and");
+}
+
+/*
+ * "president of Alcoa Engineered Products": a unit of a company named
+ * before (not "President of Alcoa Inc."), so an "other" officer.
+ */
+static const char *unit_code(const ctx_t *c, const sentence_t *st, const role_span_t *role)
+{
+    size_t k = role->b;
+    if (strcmp(role->code, "president") != 0 || k + 2 >= st->n || !tok_is(st, k, "of"))
+        return role->code;
+    k++;
+    if (tok_is(st, k, "the"))
+        k++;
+    int org = 0;
+    for (size_t o = 0; o < c->n_orgs; o++)
+        org |= st->tok[k].len == strlen(c->orgs[o]) &&
+               strncasecmp(tptr(st, k), c->orgs[o], st->tok[k].len) == 0;
+    if (!org)
+        return role->code;
+    /* "Weis Markets, Inc." is the company itself. */
+    size_t j = k + 1;
+    while (j < st->n && j < k + 6 && isupper((unsigned char)tptr(st, j)[0]) &&
+           !tok_in(st, j, LIST_COMPANY))
+        j++;
+    if (j == k + 1 || (j < st->n && tok_in(st, j, LIST_COMPANY)) ||
+        (j + 1 < st->n && tok_punct(st, j, ',') && tok_in(st, j + 1, LIST_COMPANY)))
+        return role->code;
+    return "other";
+}
+
+/* Emit ROLE and EVENT for the names [FIRST, LAST] of NAMES. */
+static f8k_status_t emit_group(ctx_t *c, const sentence_t *st, const name_span_t *names,
+                               size_t first, size_t last, const role_span_t *role,
+                               f8k_officer_event_t event)
+{
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+    const char *code = unit_code(c, st, role);
+    for (size_t k = first; k <= last && status == F8K_STATUS_SUCCESS; k++)
+        status = emit(c, names[k].name, code, role->text, event);
+    return status;
+}
+
+/*
+ * After a role ending at token FROM, more of the same event: "... as
+ * Chief Executive Officer, and as a director", "... as Chief Executive
+ * Officer and Mr. King as acting Chief Financial Officer".
+ */
+static f8k_status_t more_roles(ctx_t *c, const sentence_t *st, const name_span_t *names,
+                               size_t n_names, size_t first, size_t last, size_t from,
+                               f8k_officer_event_t event)
+{
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+    for (int rounds = 0; rounds < 3 && status == F8K_STATUS_SUCCESS; rounds++) {
+        size_t k = from;
+        while (k < st->n && k < from + 12 && !tok_is(st, k, "and") && !tok_punct(st, k, ';') &&
+               st->tok[k].trigger < 0)
+            k++;
+        if (k >= st->n || !tok_is(st, k, "and"))
+            return status;
+        role_span_t role;
+        const name_span_t *who = NULL;
+        for (size_t m = 0; m < n_names; m++)
+            if (names[m].a == k + 1)
+                who = &names[m];
+        if (who) {
+            size_t r = who->b;
+            if (r < st->n && tok_is(st, r, "as") && r + 1 < st->n && match_role(st, r + 1, &role))
+                status = emit(c, who->name, role.code, role.text, event);
+            else
+                return status;
+        } else if (role_direct(st, k + 1, &role)) {
+            status = emit_group(c, st, names, first, last, &role, event);
+        } else {
+            return status;
+        }
+        from = role.b;
+    }
+    return status;
+}
+
+static int is_departure(f8k_officer_event_t event)
+{
+    return event == F8K_EVENT_RESIGNED || event == F8K_EVENT_RETIRED ||
+           event == F8K_EVENT_TERMINATED || event == F8K_EVENT_DIED;
 }
 
 static f8k_status_t process_sentence(ctx_t *c)
 {
     sentence_t *st = &c->sent;
     name_span_t names[32];
+    size_t group[32]; /* index of the first name of each name's list */
     size_t n_names = 0;
     f8k_status_t status = F8K_STATUS_SUCCESS;
     int any_trigger = 0;
 
     tokenize(st);
+    remember_orgs(c, st);
     for (size_t i = 0; i < st->n && !any_trigger; i++)
         any_trigger = trigger_at(st, i) != NULL;
     /* Names are remembered even without an event, for later "Mr. X". */
@@ -1015,9 +1465,12 @@ static f8k_status_t process_sentence(ctx_t *c)
             continue;
         }
         if (match_name(c, st, i, 0, &names[n_names])) {
-            if (!tok_in(st, i, LIST_HONORIFIC))
-                remember_name(c, names[n_names].name);
+            if (!tok_in(st, i, LIST_HONORIFIC) || strchr(names[n_names].name, ' '))
+                remember_name(c, names[n_names].name); /* "Dr. Tadataka Yamada" too */
             i = names[n_names].b;
+            group[n_names] = n_names > 0 && coordinated(st, &names[n_names - 1], &names[n_names])
+                                 ? group[n_names - 1]
+                                 : n_names;
             n_names++;
         } else {
             i++;
@@ -1026,50 +1479,67 @@ static f8k_status_t process_sentence(ctx_t *c)
     if (!any_trigger || n_names == 0)
         return F8K_STATUS_SUCCESS;
 
-    for (size_t e = 0; e < st->n; e++) {
+    for (size_t e = 0; e < st->n && status == F8K_STATUS_SUCCESS; e++) {
         const trigger_t *t = trigger_at(st, e);
-        const name_span_t *who = NULL;
+        size_t first = 0, last = 0;
+        int found = 0, have_role = 0;
         role_span_t role;
-        int have_role = 0;
-        if (!t)
+        if (!t || historical(c, st, e))
             continue;
+        size_t from = e + 1;
+        if (t->event == F8K_EVENT_DIED || strncmp(t->word, "step", 4) == 0)
+            from++;
         if (t->object) {
             size_t j = e + 1;
             while (j < st->n && j < e + 5 && object_filler(st, j))
                 j++;
-            for (size_t k = 0; k < n_names; k++)
-                if (names[k].a == j)
-                    who = &names[k];
-            if (who)
-                have_role =
-                    role_after(c, st, who->b, &role) || role_appositive(st, who->b, st->n, &role);
+            for (size_t k = 0; k < n_names && !found; k++)
+                if (names[k].a == j) {
+                    first = last = k;
+                    found = 1;
+                }
+            while (found && last + 1 < n_names && group[last + 1] == first)
+                last++;
+            if (found)
+                have_role = role_past_appositive(st, names[last].b, &role) ||
+                            role_after(c, st, names[last].b, &role) ||
+                            role_appositive(c, st, names[last].b, st->n, &role);
         }
-        if (!who) {
-            /* The nearest name before the event word. */
+        if (!found) {
+            /* The nearest name before the event word, with its list. */
             for (size_t k = 0; k < n_names; k++)
-                if (names[k].b <= e && e - names[k].b <= SUBJECT_WINDOW)
-                    who = &names[k];
-            if (!who)
+                if (names[k].b <= e && e - names[k].b <= SUBJECT_WINDOW) {
+                    last = k;
+                    found = 1;
+                }
+            if (!found)
                 continue;
-            /* Another event word in between belongs to that name. */
+            first = group[last];
+            /* Another event word in between belongs to that name; "I" is someone else. */
             int blocked = 0;
-            for (size_t j = who->b; j < e && !blocked; j++)
-                blocked = trigger_at(st, j) != NULL;
+            for (size_t j = names[last].b; j < e && !blocked; j++)
+                blocked = trigger_at(st, j) != NULL || tok_is(st, j, "we") ||
+                          tok_is(st, j, "they") || (st->tok[j].len == 1 && tptr(st, j)[0] == 'I');
             /* "... was elected a director and appointed President": one subject. */
             if (blocked && e >= 1 && (tok_is(st, e - 1, "and") || tok_is(st, e - 1, "also")))
                 blocked = 0;
             if (blocked)
                 continue;
-            size_t from = e + 1;
-            if (t->event == F8K_EVENT_DIED || strncmp(t->word, "step", 4) == 0)
-                from++;
-            have_role = role_after(c, st, from, &role) || role_appositive(st, who->b, e, &role);
+            if (t->weak)
+                have_role = role_direct(st, from, &role);
+            else if (is_departure(t->event))
+                have_role = role_direct(st, from, &role) ||
+                            role_appositive(c, st, names[last].b, e, &role) ||
+                            role_before(st, names[first].a, &role) ||
+                            role_after(c, st, from, &role);
+            else
+                have_role = role_direct(st, from, &role) || role_after(c, st, from, &role);
         }
         if (!have_role)
             continue;
-        status = emit(c, who->name, role.code, role.text, t->event);
-        if (status != F8K_STATUS_SUCCESS)
-            return status;
+        status = emit_group(c, st, names, first, last, &role, t->event);
+        if (status == F8K_STATUS_SUCCESS)
+            status = more_roles(c, st, names, n_names, first, last, role.b, t->event);
     }
     return status;
 }
@@ -1104,22 +1574,61 @@ static f8k_status_t flush(ctx_t *c)
     return status;
 }
 
+/*
+ * A typographic quote at S (N bytes): 3 for U+2018/2019 (stored as
+ * '\'') and U+201C/201D (stored as '"') with *OUT set, else 0.
+ */
+static size_t curly_quote(const char *s, size_t n, char *out)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n < 3 || u[0] != 0xE2 || u[1] != 0x80)
+        return 0;
+    if (u[2] == 0x98 || u[2] == 0x99)
+        *out = '\'';
+    else if (u[2] == 0x9C || u[2] == 0x9D)
+        *out = '"';
+    else
+        return 0;
+    return 3;
+}
+
+/* Does the text at I go on, after a few blanks, with a lower-case word? */
+static int continues_lower(const char *text, size_t len, size_t i)
+{
+    for (size_t k = i; k < len && k < i + 64; k++) {
+        if (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n')
+            continue;
+        return islower((unsigned char)text[k]) != 0;
+    }
+    return 0;
+}
+
 static f8k_status_t scan_sentences(ctx_t *c, const char *text, size_t len)
 {
     f8k_status_t status = F8K_STATUS_SUCCESS;
     size_t line_start = 0;
-    int line_lower = 0, line_chars = 0;
+    int line_lower = 0, line_chars = 0, last_chars = 0; /* last_chars: of the last non-blank line */
     sentence_t *st = &c->sent;
 
     st->len = 0;
     for (size_t i = 0; i < len && status == F8K_STATUS_SUCCESS;) {
         unsigned char ch = (unsigned char)text[i];
         if (ch == '\n') {
-            /* A blank line or a heading (no lower case) ends a sentence. */
-            if (line_chars == 0 || !line_lower)
+            /*
+             * A blank line or a heading (no lower case) ends a sentence;
+             * not in double-spaced text, where a long line stopped
+             * mid-sentence or the next goes on in lower case.
+             */
+            int mid = last_chars >= 45 && st->len > 0 &&
+                      (isalnum((unsigned char)st->buf[st->len - 1]) ||
+                       st->buf[st->len - 1] == ',' || st->buf[st->len - 1] == ' ');
+            if ((line_chars == 0 && !mid && !continues_lower(text, len, i + 1)) ||
+                (line_chars > 0 && !line_lower))
                 status = flush(c);
             else if (st->len > 0 && st->buf[st->len - 1] != ' ')
                 st->buf[st->len++] = ' ';
+            if (line_chars > 0)
+                last_chars = line_chars;
             line_lower = line_chars = 0;
             line_start = ++i;
             continue;
@@ -1139,8 +1648,10 @@ static f8k_status_t scan_sentences(ctx_t *c, const char *text, size_t len)
             if (status != F8K_STATUS_SUCCESS)
                 break;
         }
-        st->buf[st->len++] = (char)ch;
-        i++;
+        char quote;
+        size_t ql = curly_quote(text + i, len - i, &quote);
+        st->buf[st->len++] = ql ? quote : (char)ch;
+        i += ql ? ql : 1;
         if ((ch == '.' || ch == '?' || ch == '!' || ch == ';') &&
             (i >= len || text[i] == ' ' || text[i] == '\n')) {
             size_t k = i;
@@ -1173,7 +1684,10 @@ static void load_line(sentence_t *st, const char *s, size_t len)
             i += b;
             continue;
         }
-        st->buf[st->len++] = s[i++];
+        char quote;
+        size_t ql = curly_quote(s + i, len - i, &quote);
+        st->buf[st->len++] = ql ? quote : s[i];
+        i += ql ? ql : 1;
     }
     while (st->len > 0 && st->buf[st->len - 1] == ' ')
         st->len--;
@@ -1190,8 +1704,8 @@ static size_t skip_labels(const sentence_t *st, size_t i)
              tok_is(st, i, "its")) &&
             i + 1 < st->n && tok_punct(st, i + 1, ':'))
             i += 2;
-        else if (i < st->n && st->tok[i].len == 1 && ispunct((unsigned char)tptr(st, i)[0]) &&
-                 tptr(st, i)[0] != '&')
+        else if (i < st->n && (st->tok[i].len == 1 || tptr(st, i)[0] == '-') &&
+                 ispunct((unsigned char)tptr(st, i)[0]) && tptr(st, i)[0] != '&')
             i++;
         else if (i < st->n && tok_is(st, i, "s"))
             i++;
@@ -1242,24 +1756,185 @@ static size_t signature_start(const char *text, size_t len, size_t i, int line_s
         return 0;
     if (text[i + 2] == ':')
         return i + 3;
-    if (!line_start || (text[i + 2] != ' ' && text[i + 2] != '\t'))
+    if (text[i + 2] != ' ' && text[i + 2] != '\t' && text[i + 2] != '\n' && text[i + 2] != '\r')
         return 0;
     size_t k = i + 2;
     while (k < len && k < i + 40 && (text[k] == ' ' || text[k] == '\t'))
         k++;
-    if (k < len && (text[k] == '_' || text[k] == '/' || text[k] == '(' || text[k] == '\\' ||
-                    isupper((unsigned char)text[k])))
+    if (k < len && text[k] == '_')
+        return k; /* "Date: May 2, 1994 By ________" */
+    if (!line_start)
+        return 0;
+    if (k >= len || text[k] == '\n' || text[k] == '\r')
+        return k; /* "By" alone on its line */
+    if (text[k] == '/' || text[k] == '(' || text[k] == '\\' || isupper((unsigned char)text[k]))
         return k;
     return 0;
+}
+
+/* Offset of the first case-insensitive NEEDLE in TEXT, LEN if none. */
+static size_t find_ci(const char *text, size_t len, const char *needle)
+{
+    size_t nl = strlen(needle);
+    for (size_t i = 0; i + nl <= len; i++)
+        if (tolower((unsigned char)text[i]) == needle[0] && strncasecmp(text + i, needle, nl) == 0)
+            return i;
+    return len;
+}
+
+/* Skip "Date: November 22, 2005" (or "Dated ...") at token I. */
+static size_t skip_date(const sentence_t *st, size_t i)
+{
+    if (i >= st->n || !(tok_is(st, i, "date") || tok_is(st, i, "dated")))
+        return i;
+    i++;
+    for (int k = 0; k < 6 && i < st->n; k++, i++) {
+        const char *p = tptr(st, i);
+        int digits = isdigit((unsigned char)p[0]);
+        int month = k <= 1 && isupper((unsigned char)p[0]) && !digits;
+        if (!digits && !month && !tok_punct(st, i, ':') && !tok_punct(st, i, ','))
+            break;
+        if (digits && st->tok[i].len == 4) {
+            i++;
+            break;
+        }
+    }
+    return i;
+}
+
+/* Do names A and B end in the same surname (ignoring case and a suffix)? */
+static int same_surname(const char *a, const char *b)
+{
+    char wa[NAME_BYTES], wb[NAME_BYTES];
+    const char *src[2] = {a, b};
+    char *dst[2] = {wa, wb};
+    for (int k = 0; k < 2; k++) {
+        snprintf(dst[k], NAME_BYTES, "%s", src[k]);
+        for (;;) {
+            char *sp = strrchr(dst[k], ' ');
+            const char *last = sp ? sp + 1 : dst[k];
+            int suffix = strcasecmp(last, "jr.") == 0 || strcasecmp(last, "jr") == 0 ||
+                         strcasecmp(last, "sr.") == 0 || strcasecmp(last, "sr") == 0 ||
+                         strcasecmp(last, "ii") == 0 || strcasecmp(last, "iii") == 0 ||
+                         strcasecmp(last, "iv") == 0;
+            if (!sp || !suffix)
+                break;
+            *sp = '\0';
+        }
+    }
+    const char *la = strrchr(wa, ' '), *lb = strrchr(wb, ' ');
+    return strcasecmp(la ? la + 1 : wa, lb ? lb + 1 : wb) == 0;
+}
+
+/*
+ * A signature line in ST: labels, a date, a name, maybe the name again
+ * ("/s/ Gilbert L. Danielson ---- Gilbert L. Danielson") and a title,
+ * maybe around a date ("Executive Vice President, Date: November 22,
+ * 2005 Chief Financial Officer").  Returns 1 with *WHO when there is a
+ * name; sets *HAVE_ROLE and *ROLE when there is a title after it (or
+ * alone on the line).
+ */
+static int line_name_role(ctx_t *c, const sentence_t *st, name_span_t *who, role_span_t *role,
+                          int *have_role)
+{
+    size_t k = skip_date(st, skip_labels(st, 0));
+    int have_name = 0;
+    name_span_t again;
+    if (k < st->n && match_name(c, st, k, 1, who)) {
+        have_name = 1;
+        k = skip_date(st, skip_labels(st, who->b));
+        if (k < st->n && match_name(c, st, k, 1, &again) && same_surname(who->name, again.name)) {
+            *who = again;
+            k = skip_date(st, skip_labels(st, again.b));
+        }
+    }
+    if (k < st->n && match_role(st, k, role)) {
+        *have_role = 1;
+        size_t d = role->b;
+        if (d < st->n && tok_punct(st, d, ','))
+            d++;
+        size_t after = skip_date(st, d);
+        role_span_t more;
+        if (after > d && after < st->n && match_role(st, after, &more)) {
+            if (code_rank(more.code) < code_rank(role->code))
+                *role = more;
+        }
+    }
+    return have_name;
+}
+
+/*
+ * A signature without "/s/" or "By": in [FROM, TO) of TEXT, a line with
+ * a name and a title on it or on one of the next lines.
+ */
+static f8k_status_t unmarked_signature(ctx_t *c, const char *text, size_t len, size_t from,
+                                       size_t to)
+{
+    sentence_t *st = &c->sent;
+    size_t p = from;
+    while (p < to && text[p] != '\n')
+        p++; /* the rest of the sentence's line */
+    for (int lines = 0; lines < 16 && p < to; lines++) {
+        size_t q = p + 1;
+        while (q < len && text[q] != '\n')
+            q++;
+        if (q - p - 1 > 120) {
+            p = q;
+            continue;
+        }
+        name_span_t who, n2;
+        role_span_t role;
+        int have_role = 0;
+        load_line(st, text + p + 1, q - p - 1);
+        p = q;
+        if (!line_name_role(c, st, &who, &role, &have_role))
+            continue;
+        size_t r = p;
+        for (int more = 0; more < 4 && !have_role && r < len; more++) {
+            size_t s = r + 1;
+            while (s < len && text[s] != '\n')
+                s++;
+            if (s - r - 1 > 120)
+                break;
+            load_line(st, text + r + 1, s - r - 1);
+            r = s;
+            if (skip_labels(st, 0) >= st->n)
+                continue;
+            role_span_t r2;
+            int r2_found = 0;
+            if (line_name_role(c, st, &n2, &r2, &r2_found)) {
+                if (!same_surname(who.name, n2.name))
+                    break; /* someone else */
+                who = n2;  /* "PATRICK HARTMAN", then "Patrick Hartman" */
+            }
+            if (r2_found) {
+                role = r2;
+                have_role = 1;
+            }
+        }
+        if (have_role)
+            return emit(c, who.name, role.code, role.text, F8K_EVENT_SIGNED);
+        return F8K_STATUS_SUCCESS;
+    }
+    return F8K_STATUS_SUCCESS;
 }
 
 static f8k_status_t scan_signatures(ctx_t *c, const char *text, size_t len)
 {
     f8k_status_t status = F8K_STATUS_SUCCESS;
     sentence_t *st = &c->sent;
+    size_t win_from = 0, win_to = len, found = 0;
 
+    /* Only the report's own signatures, when its sentence can be found. */
+    size_t sig = find_ci(text, len, "signed on its behalf");
+    if (sig == len)
+        sig = find_ci(text, len, "caused this report to be signed");
+    if (sig < len) {
+        win_from = sig;
+        win_to = sig + SIGNATURE_WINDOW < len ? sig + SIGNATURE_WINDOW : len;
+    }
     int line_start = 1; /* only blanks since the last newline */
-    for (size_t i = 0; i + 3 <= len && status == F8K_STATUS_SUCCESS; i++) {
+    for (size_t i = win_from; i + 3 <= win_to && status == F8K_STATUS_SUCCESS; i++) {
         size_t from = signature_start(text, len, i, line_start);
         if (text[i] == '\n')
             line_start = 1;
@@ -1274,15 +1949,10 @@ static f8k_status_t scan_signatures(ctx_t *c, const char *text, size_t len)
         role_span_t role;
         int have_name = 0, have_role = 0;
         load_line(st, text + from, e - from);
-        size_t k = skip_labels(st, 0);
-        have_name = k < st->n && match_name(c, st, k, 1, &who);
-        if (have_name) {
-            size_t r = skip_labels(st, who.b);
-            have_role = r < st->n && match_role(st, r, &role);
-        }
+        have_name = line_name_role(c, st, &who, &role, &have_role);
         /* The next few lines: "Judi Irving,", "Name: ...", "Title: ...". */
         size_t p = e;
-        for (int lines = 0; lines < 5 && p < len && !have_role; lines++) {
+        for (int lines = 0; lines < 6 && p < len && !have_role; lines++) {
             size_t q = p + 1;
             while (q < len && text[q] != '\n')
                 q++;
@@ -1290,22 +1960,21 @@ static f8k_status_t scan_signatures(ctx_t *c, const char *text, size_t len)
                 break;
             load_line(st, text + p + 1, q - p - 1);
             p = q;
-            if (st->n == 0) {
-                continue;
-            }
-            if (strstr(st->buf, "/s/") || strstr(st->buf, "/S/") ||
-                strncasecmp(st->buf, "date", 4) == 0)
+            if (strstr(st->buf, "/s/") || strstr(st->buf, "/S/"))
                 break;
-            size_t t0 = skip_labels(st, 0);
+            if (skip_date(st, skip_labels(st, 0)) >= st->n)
+                continue; /* blank, "------", "Date: May 2, 1994" */
             name_span_t n2;
-            if (t0 < st->n && match_name(c, st, t0, 1, &n2)) {
-                if (!have_name) {
-                    who = n2;
-                    have_name = 1;
-                }
-                t0 = skip_labels(st, n2.b);
+            role_span_t r2;
+            int r2_found = 0;
+            if (line_name_role(c, st, &n2, &r2, &r2_found)) {
+                if (have_name && !same_surname(who.name, n2.name))
+                    break; /* someone else's signature */
+                who = n2;  /* the typed name: "/s/ Herb Glaubman", "Herbert Glaubman" */
+                have_name = 1;
             }
-            if (t0 < st->n && match_role(st, t0, &role)) {
+            if (r2_found) {
+                role = r2;
                 have_role = 1;
                 extend_role(st, text, len, p, &role);
             }
@@ -1313,12 +1982,104 @@ static f8k_status_t scan_signatures(ctx_t *c, const char *text, size_t len)
                 break;
         }
         if (have_name && have_role) {
-            char name[NAME_BYTES];
-            snprintf(name, sizeof name, "%s", who.name);
-            status = emit(c, name, role.code, role.text, F8K_EVENT_SIGNED);
+            status = emit(c, who.name, role.code, role.text, F8K_EVENT_SIGNED);
+            found++;
         }
         i = e;
         line_start = 1;
+    }
+    /* No "/s/" nor "By": a typed name and title after the sentence ("PATRICK HARTMAN"). */
+    if (status == F8K_STATUS_SUCCESS && found == 0 && sig < len)
+        status = unmarked_signature(c, text, len, win_from, win_to);
+    return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lists: "the following persons were elected directors:" + one a line. */
+/* ------------------------------------------------------------------ */
+
+/* Is every token of ST from I on a number, a percentage or punctuation? */
+static int only_numbers(const sentence_t *st, size_t i)
+{
+    for (; i < st->n; i++) {
+        const char *p = tptr(st, i);
+        if (!isdigit((unsigned char)p[0]) && !(st->tok[i].len == 1 && ispunct((unsigned char)p[0])))
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * The line of TEXT ending at END (exclusive) and the one before it, as
+ * an introduction ending in ':' with an election ("were elected to
+ * serve as Directors:", "the election of directors:") or "following"
+ * and an appointment, and a role?
+ */
+static int list_intro(const char *text, size_t end, sentence_t *st, const trigger_t **t,
+                      role_span_t *role)
+{
+    size_t b = end;
+    while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\r'))
+        b--;
+    if (b == 0 || text[b - 1] != ':')
+        return 0;
+    size_t a = b;
+    for (int lines = 0; lines < 2 && a > 0; lines++) {
+        a--;
+        while (a > 0 && text[a - 1] != '\n' && b - a < 400)
+            a--;
+    }
+    load_line(st, text + a, b - a);
+    int following = 0, have_role = 0;
+    *t = NULL;
+    for (size_t i = 0; i < st->n; i++) {
+        following |= tok_is(st, i, "following") || tok_is(st, i, "follows");
+        if (!*t)
+            *t = trigger_at(st, i);
+        if (!have_role && match_role(st, i, role) && !by_before(st, i, 0))
+            have_role = 1;
+    }
+    /* "were elected as follows:", "With respect to the election of directors:" */
+    return have_role && *t &&
+           ((following && (*t)->event == F8K_EVENT_APPOINTED) || (*t)->event == F8K_EVENT_ELECTED);
+}
+
+static f8k_status_t scan_lists(ctx_t *c, const char *text, size_t len)
+{
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+    sentence_t *st = &c->sent;
+    for (size_t i = 0; i < len && status == F8K_STATUS_SUCCESS; i++) {
+        const trigger_t *t = NULL;
+        role_span_t role;
+        if (text[i] != '\n' || !list_intro(text, i, st, &t, &role))
+            continue;
+        /* One name a line, maybe with vote counts; a few heading lines first. */
+        size_t p = i, names = 0, other = 0;
+        while (p < len && names < 64 && other < 8) {
+            size_t q = p + 1;
+            while (q < len && text[q] != '\n')
+                q++;
+            if (q - p - 1 > 200)
+                break;
+            load_line(st, text + p + 1, q - p - 1);
+            p = q;
+            name_span_t who;
+            size_t k = skip_labels(st, 0);
+            if (k >= st->n || only_numbers(st, k))
+                continue;
+            if (match_name(c, st, k, 0, &who) && only_numbers(st, who.b)) {
+                status = emit(c, who.name, role.code, role.text, t->event);
+                if (status != F8K_STATUS_SUCCESS)
+                    break;
+                names++;
+                other = 0;
+            } else if (names > 0 || st->n > 6) {
+                break;
+            } else {
+                other++;
+            }
+        }
+        i = p > i ? p - 1 : i;
     }
     return status;
 }
@@ -1337,8 +2098,13 @@ void extract_officers_free(f8k_officer_t *officers, size_t n)
     free(officers);
 }
 
-f8k_status_t extract_officers_from_text(const char *text, size_t len, int signatures, int events,
-                                        f8k_officer_t **officers, size_t *n, size_t *cap)
+/*
+ * The officers of TEXT, knowing the filer's name COMPANY and the
+ * report's DATE ("YYYY-MM-DD"), both may be NULL.
+ */
+static f8k_status_t officers_from_text(const char *text, size_t len, int signatures, int events,
+                                       const char *company, const char *date,
+                                       f8k_officer_t **officers, size_t *n, size_t *cap)
 {
     f8k_status_t status = F8K_STATUS_SUCCESS;
     ctx_t *c = calloc(1, sizeof *c);
@@ -1347,12 +2113,28 @@ f8k_status_t extract_officers_from_text(const char *text, size_t len, int signat
     c->officers = officers;
     c->n = n;
     c->cap = cap;
+    /* The filer's first word ("ALCOA" of "ALCOA INC"). */
+    size_t cl = 0;
+    while (company && isalpha((unsigned char)company[cl]))
+        cl++;
+    if (cl > 0 && (company[cl] == ' ' || company[cl] == ',' || company[cl] == '\0'))
+        remember_org(c, company, cl);
+    if (date && isdigit((unsigned char)date[0]) && strlen(date) >= 4)
+        c->year = atoi(date);
     if (events)
         status = scan_sentences(c, text, len);
+    if (status == F8K_STATUS_SUCCESS && events)
+        status = scan_lists(c, text, len);
     if (status == F8K_STATUS_SUCCESS && signatures)
         status = scan_signatures(c, text, len);
     free(c);
     return status;
+}
+
+f8k_status_t extract_officers_from_text(const char *text, size_t len, int signatures, int events,
+                                        f8k_officer_t **officers, size_t *n, size_t *cap)
+{
+    return officers_from_text(text, len, signatures, events, NULL, NULL, officers, n, cap);
 }
 
 static int is_press_release(const f8k_document_t *doc)
@@ -1372,8 +2154,9 @@ f8k_status_t extract_officers(f8k_filing_t *filing)
         int report = extract_is_report_document(doc);
         if (!report && !is_press_release(doc))
             continue;
-        status = extract_officers_from_text(doc->text, doc->text_len, report, 1, &filing->officers,
-                                            &filing->n_officers, &cap);
+        status = officers_from_text(doc->text, doc->text_len, report, 1, filing->company,
+                                    filing->date_of_report ? filing->date_of_report : filing->filed,
+                                    &filing->officers, &filing->n_officers, &cap);
     }
     return status;
 }

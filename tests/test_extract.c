@@ -458,6 +458,46 @@ static void test_officer_sentences(void **state)
         {"Syrus P. Madavi has been elected as a member of the Board of Directors and appointed "
          "President and Chief Executive Officer.",
          "Syrus P. Madavi", "ceo", F8K_EVENT_APPOINTED},
+        /* Lists of names share the event and the role. */
+        {"Also on April 11, 1994, Alexander Anderson, Paul C. Blackman, Charles W. Daggs, III and "
+         "Frederick G. Uhlmann all were appointed directors of the Registrant.",
+         "Paul C. Blackman", "director", F8K_EVENT_APPOINTED},
+        {"Also on April 11, 1994, Alexander Anderson, Paul C. Blackman, Charles W. Daggs, III and "
+         "Frederick G. Uhlmann all were appointed directors of the Registrant.",
+         "Alexander Anderson", "director", F8K_EVENT_APPOINTED},
+        {"On December 5, 2017, the Board of Directors of the Registrant elected Safra A. Catz and "
+         "Francis A. deSouza as Directors, effective February 1, 2018.",
+         "Francis A. deSouza", "director", F8K_EVENT_ELECTED},
+        {"Effective March 18, 1994, the Registrant's independent directors, Vaughn R. Blake and "
+         "Jonathan D. Kantor, resigned.",
+         "Vaughn R. Blake", "director", F8K_EVENT_RESIGNED},
+        /* A second role of the same event; typographic quotes. */
+        {"On December 31, 2016, Donnie Smith resigned as Chief Executive Officer of Tyson Foods, "
+         "Inc. (the \xe2\x80\x9c"
+         "Company\xe2\x80\x9d) and as a member of the Company\xe2\x80\x99s board of directors.",
+         "Donnie Smith", "director", F8K_EVENT_RESIGNED},
+        {"Glennon E. King served as acting Chief Executive Officer. The Board has appointed "
+         "Sherwood C. Chillingworth as Chief Executive Officer of Realty and Mr. King as acting "
+         "Chief Financial Officer of Realty.",
+         "Glennon E. King", "cfo", F8K_EVENT_APPOINTED},
+        /* Implied appointments: "became", "assume the position of". */
+        {"Effective the same date, Tom Hayes became the Chief Executive Officer of the Company.",
+         "Tom Hayes", "ceo", F8K_EVENT_APPOINTED},
+        {"Effective March 1, 1995, Branko Terzic, President and Chief Operating Officer will "
+         "assume the additional position of Chief Executive Officer.",
+         "Branko Terzic", "ceo", F8K_EVENT_APPOINTED},
+        /* A longer appositive; a company name is not a person. */
+        {"John P. Mulroney, 68, a dedicated member of the Board of Directors of Alcoa Inc. since "
+         "1987, died suddenly on Friday, September 24, 2004.",
+         "John P. Mulroney", "director", F8K_EVENT_DIED},
+        {"On December 19, 2025, Dina Powell McCormick notified Meta Platforms, Inc. (the "
+         "\"Company\") that she will resign as a member of the Board of Directors of the Company.",
+         "Dina Powell McCormick", "director", F8K_EVENT_RESIGNED},
+        /* Double-spaced text, a title with "--". */
+        {"Mr. Thomas A. Tingleff,\n\nsenior vice president--Finance and Accounting, and Mr. R. "
+         "Scott\n\nMorgan, vice president and controller, have been dismissed because of the "
+         "manner in which they handled the matter.",
+         "R. Scott Morgan", "controller", F8K_EVENT_TERMINATED},
         /* Role without an event, events without a person or role: nothing. */
         {"At the time of this filing, Ms. Durham has not been named to any committees of the "
          "Board of Directors.",
@@ -469,6 +509,22 @@ static void test_officer_sentences(void **state)
         {"Smith Barney Inc. was appointed as financial advisor.", NULL, NULL, 0},
         {"The Company appointed a new Chief Financial Officer.", NULL, NULL, 0},
         {"John Doe resigned for personal reasons.", NULL, NULL, 0},
+        /* An adjective, boilerplate, an honorary title, a defined term, a letter. */
+        {"Current board members include Robert Herbold, retired executive vice president, "
+         "Microsoft Corporation.",
+         NULL, NULL, 0},
+        {"There are no arrangements between Dr. Yamada and any other person pursuant to which he "
+         "was appointed as a director.",
+         NULL, NULL, 0},
+        {"Bueche assumes the chairmanship from Billie B. Turner, who was named Chairman Emeritus "
+         "and remains a director of the Company.",
+         NULL, NULL, 0},
+        {"Directors invest in shares until they satisfy the Director Share Guidelines adopted by "
+         "the Board, and keep them until they retire from the board.",
+         NULL, NULL, 0},
+        {"Aaron's, Inc. 309 E. Paces Ferry Road Northeast Atlanta, GA 30305 Dear Charlie: It is "
+         "with regret that I must retire from active service on the Board of Directors.",
+         NULL, NULL, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         f8k_officer_t *o = NULL;
@@ -511,7 +567,7 @@ static void test_signatures(void **state)
     assert_int_equal(extract_officers_from_text(block, sizeof block - 1, 1, 0, &o, &n, &cap),
                      F8K_STATUS_SUCCESS);
     const char *want[][2] = {{"Judi Irving", "ceo"},
-                             {"JOHN Q. PUBLIC", "controller"},
+                             {"John Q. Public", "controller"}, /* the typed name */
                              {"Mary Major", "other"},
                              {"Alan Turing", "secretary"},
                              {"Philip D. Freeman", "general_counsel"}};
@@ -522,6 +578,123 @@ static void test_signatures(void **state)
         assert_int_equal(o[k].event, F8K_EVENT_SIGNED);
     }
     extract_officers_free(o, n);
+}
+
+/* With the report's date and the filer's name known: biographies and units. */
+static void test_officer_context(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "Item 5.02 Departure of Directors or Certain Officers\n\n"
+        "The Walt Disney Company announced that it has appointed Christine M. McCarthy Senior "
+        "Executive Vice President and Chief Financial Officer, effective July 1, 2015.\n\n"
+        "Ms. McCarthy, 60, was appointed Treasurer of the Company in January 2000.\n\n"
+        "Alcoa Inc. announced that Olivier Jarrault has been named president of Alcoa Engineered "
+        "Products and Solutions.\n\n"
+        "Norman S. Rich was appointed President of Weis Markets, Inc.\n";
+    f8k_filing_t *f = filing_with_text(text, sizeof text - 1);
+    f->date_of_report = strdup("2015-06-30");
+    assert_int_equal(f8k_filing_extract(f), F8K_STATUS_SUCCESS);
+    assert_non_null(find_officer(f, "Christine M. McCarthy", "cfo", F8K_EVENT_APPOINTED));
+    assert_null(find_officer(f, "Christine M. McCarthy", "treasurer", F8K_EVENT_APPOINTED));
+    assert_non_null(find_officer(f, "Olivier Jarrault", "other", F8K_EVENT_APPOINTED));
+    assert_non_null(find_officer(f, "Norman S. Rich", "president", F8K_EVENT_APPOINTED));
+    for (size_t i = 0; i < f->n_officers; i++)
+        assert_true(strncmp(f->officers[i].name, "Alcoa", 5) != 0);
+    filing_release(f);
+}
+
+/* Lists one name a line after an election, and vote tables. */
+static void test_officer_lists(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "At that meeting the following persons were elected to serve as Directors of\n"
+        "the Registrant:\n"
+        "Kenneth L. Bernstein\n"
+        "N. David Nathanson\n"
+        "There were seven nominees for seven seats.\n\n"
+        "With respect to the election of directors:\n"
+        "Directors\nVotes For\nVotes Against\nBroker Non-Votes\n"
+        "Kathleen M. Bader\n911,899,466\n532,940\n20,860,065\n"
+        "Gaurdie E. Banister Jr.\t911,623,607\t806,637\t20,860,065\n"
+        "(ii)\nWith respect to the ratification of the selection of PwC:\n"
+        "The Committee approved the following salaries for the Named Executive Officers:\n"
+        "Erik B. Nordstrom\n$758,500\n";
+    f8k_officer_t *o = NULL;
+    size_t n = 0, cap = 0;
+    assert_int_equal(extract_officers_from_text(text, sizeof text - 1, 0, 1, &o, &n, &cap),
+                     F8K_STATUS_SUCCESS);
+    const char *want[] = {"Kenneth L. Bernstein", "N. David Nathanson", "Kathleen M. Bader",
+                          "Gaurdie E. Banister Jr."};
+    assert_int_equal(n, 4);
+    for (size_t k = 0; k < 4; k++) {
+        assert_string_equal(o[k].name, want[k]);
+        assert_string_equal(o[k].role_code, "director");
+        assert_int_equal(o[k].event, F8K_EVENT_ELECTED);
+    }
+    extract_officers_free(o, n);
+}
+
+/* Signature layouts: one flattened line, "By ____", none, and signatures of exhibits. */
+static void test_signature_layouts(void **state)
+{
+    (void)state;
+    static const char flat[] =
+        "SIGNATURES Pursuant to the requirements of the Securities Exchange Act of 1934, the "
+        "registrant has duly caused this report to be signed on its behalf by the undersigned "
+        "hereunto duly authorized. AARON RENTS, INC. By: /s/ Gilbert L. Danielson "
+        "------------------------------ Gilbert L. Danielson Executive Vice President, Date: "
+        "November 22, 2005 Chief Financial Officer\n";
+    static const char blank[] =
+        "the registrant has duly caused this report to be signed on its behalf by the\n"
+        "undersigned hereunto duly authorized.\n\nBURR-BROWN CORPORATION\n\n"
+        "Date: May 2, 1994 By ____________________________\n"
+        "Thomas R. Brown, Jr.\nChairman of the Board\n";
+    static const char unmarked[] =
+        "Pursuant to the requirements of the Securities Exchange Act of 1934, the\n"
+        "Registrant has duly caused this report to be signed on its behalf by the\n"
+        "undersigned hereunto duly authorized.\n"
+        "Date: July 14, 1994 CU BANCORP\nPATRICK HARTMAN\n---------------\n"
+        "Patrick Hartman\nChief Financial Officer\n";
+    const struct {
+        const char *text;
+        size_t len;
+        const char *name, *code;
+    } cases[] = {
+        {flat, sizeof flat - 1, "Gilbert L. Danielson", "cfo"},
+        {blank, sizeof blank - 1, "Thomas R. Brown Jr.", "chairman"},
+        {unmarked, sizeof unmarked - 1, "Patrick Hartman", "cfo"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        f8k_officer_t *o = NULL;
+        size_t n = 0, cap = 0;
+        assert_int_equal(
+            extract_officers_from_text(cases[i].text, cases[i].len, 1, 0, &o, &n, &cap),
+            F8K_STATUS_SUCCESS);
+        assert_int_equal(n, 1);
+        assert_string_equal(o[0].name, cases[i].name);
+        assert_string_equal(o[0].role_code, cases[i].code);
+        extract_officers_free(o, n);
+    }
+    /* An agreement's signature far after the report's is not the report's. */
+    size_t pad = 5000, len = sizeof unmarked - 1;
+    const char tail[] = "\nBy: /s/ Alice M. Peterson\nName: Alice M. Peterson\nTitle: Treasurer\n";
+    char *text = malloc(len + pad + sizeof tail);
+    assert_non_null(text);
+    memcpy(text, unmarked, len);
+    memset(text + len, 'x', pad);
+    for (size_t k = len; k < len + pad; k += 60)
+        text[k] = '\n';
+    memcpy(text + len + pad, tail, sizeof tail);
+    f8k_officer_t *o = NULL;
+    size_t n = 0, cap = 0;
+    assert_int_equal(extract_officers_from_text(text, strlen(text), 1, 0, &o, &n, &cap),
+                     F8K_STATUS_SUCCESS);
+    assert_int_equal(n, 1);
+    assert_string_equal(o[0].name, "Patrick Hartman");
+    extract_officers_free(o, n);
+    free(text);
 }
 
 /* Bad and huge input: no crash, linear time. */
@@ -543,12 +716,21 @@ static void test_hostile_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed),       cmocka_unit_test(test_item_lookup),
-        cmocka_unit_test(test_era),        cmocka_unit_test(test_title_matching),
-        cmocka_unit_test(test_headings),   cmocka_unit_test(test_dates),
-        cmocka_unit_test(test_states),     cmocka_unit_test(test_cover_layouts),
-        cmocka_unit_test(test_roles),      cmocka_unit_test(test_officer_sentences),
-        cmocka_unit_test(test_signatures), cmocka_unit_test(test_hostile_text),
+        cmocka_unit_test(test_seed),
+        cmocka_unit_test(test_item_lookup),
+        cmocka_unit_test(test_era),
+        cmocka_unit_test(test_title_matching),
+        cmocka_unit_test(test_headings),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_states),
+        cmocka_unit_test(test_cover_layouts),
+        cmocka_unit_test(test_roles),
+        cmocka_unit_test(test_officer_sentences),
+        cmocka_unit_test(test_signatures),
+        cmocka_unit_test(test_hostile_text),
+        cmocka_unit_test(test_officer_context),
+        cmocka_unit_test(test_officer_lists),
+        cmocka_unit_test(test_signature_layouts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -209,6 +209,7 @@ typedef struct triple {
     char code[32];
     char event[16];
     int matched;
+    int held_out; /* after the "# Held-out" line */
 } triple_t;
 
 int measure_officers(const char *corpus, const char *judged, officer_stats_t *out, FILE *log)
@@ -217,11 +218,14 @@ int measure_officers(const char *corpus, const char *judged, officer_stats_t *ou
     triple_t *truth = NULL;
     size_t n = 0, cap = 0;
     char line[2048];
+    int held_out = 0;
     memset(out, 0, sizeof *out);
     if (!fp)
         return -1;
     while (fgets(line, sizeof line, fp)) {
         char *fields[4];
+        if (strncmp(line, "# Held-out", 10) == 0)
+            held_out = 1;
         if (line[0] == '#' || line[0] == '\n')
             continue;
         if (split_tabs(line, fields, 4) != 4)
@@ -245,6 +249,7 @@ int measure_officers(const char *corpus, const char *judged, officer_stats_t *ou
         snprintf(t->code, sizeof t->code, "%s", fields[2]);
         snprintf(t->event, sizeof t->event, "%s", fields[3]);
         t->matched = 0;
+        t->held_out = held_out;
     }
     fclose(fp);
     for (size_t i = 0; i < n; i++) {
@@ -252,11 +257,17 @@ int measure_officers(const char *corpus, const char *judged, officer_stats_t *ou
         for (size_t k = 0; k < i; k++)
             if (strcmp(truth[k].path, truth[i].path) == 0)
                 first = 0;
-        if (truth[i].key[0])
+        officer_part_t *ho = truth[i].held_out ? &out->held_out : NULL;
+        if (truth[i].key[0]) {
             out->truth++;
+            if (ho)
+                ho->truth++;
+        }
         if (!first)
             continue;
         out->filings++;
+        if (ho)
+            ho->filings++;
         char *path = join(corpus, truth[i].path);
         f8k_filing_t *f = NULL;
         if (!path || f8k_filing_read(path, &f, NULL) != F8K_STATUS_SUCCESS) {
@@ -279,6 +290,8 @@ int measure_officers(const char *corpus, const char *judged, officer_stats_t *ou
             if (dup)
                 continue;
             out->extracted++;
+            if (ho)
+                ho->extracted++;
             int hit = 0;
             for (size_t k = 0; k < n && !hit; k++) {
                 if (strcmp(truth[k].path, truth[i].path) == 0 && strcmp(truth[k].key, key) == 0 &&
@@ -289,6 +302,8 @@ int measure_officers(const char *corpus, const char *judged, officer_stats_t *ou
                 }
             }
             out->true_positive += hit;
+            if (ho)
+                ho->true_positive += hit;
             if (!hit && log)
                 fprintf(log, "FP %s\t%s\t%s\t%s\n", truth[i].path, f->officers[o].name,
                         f->officers[o].role_code, ev);

@@ -21,12 +21,18 @@ typedef struct item_stats {
     size_t final_covers;  /* header filings whose final set contains every header number */
 } item_stats_t;
 
+/* The figures of one part of the judged file. */
+typedef struct officer_part {
+    size_t filings, truth, extracted, true_positive;
+} officer_part_t;
+
 typedef struct officer_stats {
-    size_t filings;       /* judged filings */
-    size_t missing;       /* judged filings not found or unreadable */
-    size_t truth;         /* judged triples */
-    size_t extracted;     /* extracted triples in judged filings */
-    size_t true_positive; /* extracted triples that are judged */
+    size_t filings;          /* judged filings */
+    size_t missing;          /* judged filings not found or unreadable */
+    size_t truth;            /* judged triples */
+    size_t extracted;        /* extracted triples in judged filings */
+    size_t true_positive;    /* extracted triples that are judged */
+    officer_part_t held_out; /* the rows after the "# Held-out" comment line */
 } officer_stats_t;
 
 /*
@@ -37,7 +43,9 @@ int measure_items(const char *corpus, item_stats_t *out, FILE *log);
 
 /*
  * Officer triples against JUDGED (path, name, role_code, event per
- * line; a name of "-" marks a judged filing with no officers).  LOG,
+ * line; a name of "-" marks a judged filing with no officers).  Rows
+ * after a comment line starting "# Held-out" are also counted apart,
+ * in out->held_out.  LOG,
  * when not NULL, gets the false positives and negatives.  0 on success.
  */
 int measure_officers(const char *corpus, const char *judged, officer_stats_t *out, FILE *log);

@@ -69,6 +69,16 @@ int main(int argc, char **argv)
     printf("officers: precision %.1f%% (%zu/%zu), recall %.1f%% (%zu/%zu)\n",
            pct(os.true_positive, os.extracted), os.true_positive, os.extracted,
            pct(os.true_positive, os.truth), os.true_positive, os.truth);
+    const officer_part_t *ho = &os.held_out;
+    size_t tp = os.true_positive - ho->true_positive, ex = os.extracted - ho->extracted,
+           tr = os.truth - ho->truth;
+    printf("officers: first set (%zu filings): precision %.1f%% (%zu/%zu), recall %.1f%% "
+           "(%zu/%zu)\n",
+           os.filings - ho->filings, pct(tp, ex), tp, ex, pct(tp, tr), tp, tr);
+    printf("officers: held-out set (%zu filings): precision %.1f%% (%zu/%zu), recall %.1f%% "
+           "(%zu/%zu)\n",
+           ho->filings, pct(ho->true_positive, ho->extracted), ho->true_positive, ho->extracted,
+           pct(ho->true_positive, ho->truth), ho->true_positive, ho->truth);
     if (measure_items(corpus, &is, verbose ? stderr : NULL) != 0) {
         fprintf(stderr, "f8k-bench-officers: %s: no MANIFEST.tsv\n", corpus);
         return 1;
