@@ -17,6 +17,7 @@
  */
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,12 +110,61 @@ struct f8k_analyzer {
 };
 
 /* ------------------------------------------------------------------ */
-/* Process-wide prototypes                                             */
+/* Process-wide version string                                         */
 /* ------------------------------------------------------------------ */
 
 static pthread_once_t proto_once = PTHREAD_ONCE_INIT;
-static UBreakIterator *proto_words = NULL;
 static char version_string[160];
+
+/*
+ * ICU's compiled word-break rules for "en", copied once per process
+ * (kept to the end of the process); every analyzer opens its own
+ * iterator on them with ubrk_openBinaryRules.  Neither cloning a
+ * prototype nor ubrk_open per analyzer: under a failed allocation ICU
+ * 72's ubrk_clone dereferences NULL and ubrk_open leaks, while
+ * ubrk_openBinaryRules reports U_MEMORY_ALLOCATION_ERROR and frees
+ * what it took (tests/RELIABILITY.md, "Allocation failures").  Loaded
+ * under a mutex, not pthread_once, so that a failed load is retried.
+ */
+static pthread_mutex_t word_rules_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t *word_rules;
+static int32_t word_rules_len;
+
+static UErrorCode load_word_rules(void)
+{
+    UErrorCode status = U_ZERO_ERROR;
+    UBreakIterator *bi = NULL;
+    uint8_t *rules = NULL;
+    int32_t len = 0;
+
+    pthread_mutex_lock(&word_rules_lock);
+    if (word_rules != NULL)
+        goto done;
+    bi = ubrk_open(UBRK_WORD, "en", NULL, 0, &status);
+    if (U_SUCCESS(status) && bi == NULL)
+        status = U_MEMORY_ALLOCATION_ERROR;
+    if (U_SUCCESS(status))
+        len = ubrk_getBinaryRules(bi, NULL, 0, &status); /* the size */
+    if (U_SUCCESS(status) && len <= 0)
+        status = U_INTERNAL_PROGRAM_ERROR;
+    if (U_SUCCESS(status)) {
+        rules = malloc((size_t)len);
+        if (rules == NULL)
+            status = U_MEMORY_ALLOCATION_ERROR;
+    }
+    if (U_SUCCESS(status))
+        ubrk_getBinaryRules(bi, rules, len, &status);
+    if (U_SUCCESS(status)) {
+        word_rules = rules;
+        word_rules_len = len;
+        rules = NULL;
+    }
+done:
+    pthread_mutex_unlock(&word_rules_lock);
+    free(rules);
+    ubrk_close(bi);
+    return status;
+}
 
 /* A fixed word list whose stems fingerprint the libstemmer build. */
 static const char *const fingerprint_words[] = {
@@ -143,18 +193,11 @@ static uint64_t fnv1a(const char *s, size_t len, uint64_t h)
 
 static void init_prototypes(void)
 {
-    UErrorCode status = U_ZERO_ERROR;
     UVersionInfo icu, uni;
     char icu_s[U_MAX_VERSION_STRING_LENGTH], uni_s[U_MAX_VERSION_STRING_LENGTH];
     struct sb_stemmer *stemmer = NULL;
     uint64_t h = FNV_OFFSET;
     size_t i;
-
-    proto_words = ubrk_open(UBRK_WORD, "en", NULL, 0, &status);
-    if (U_FAILURE(status)) {
-        ubrk_close(proto_words);
-        proto_words = NULL;
-    }
 
     stemmer = sb_stemmer_new("english", "UTF_8");
     for (i = 0; stemmer != NULL && i < sizeof fingerprint_words / sizeof fingerprint_words[0];
@@ -211,19 +254,23 @@ f8k_status_t f8k_analyzer_new(const char *language, f8k_analyzer_t **analyzer_ou
     *analyzer_out = NULL;
     if (language != NULL && strcmp(language, "en") != 0 && strcmp(language, "english") != 0)
         return F8K_STATUS_UNSUPPORTED;
-    pthread_once(&proto_once, init_prototypes);
-    if (proto_words == NULL)
-        return F8K_STATUS_ICU;
 
     a = calloc(1, sizeof *a);
     if (a == NULL)
         return F8K_STATUS_NOMEM;
     a->fast_paths = true;
-    a->words = ubrk_clone(proto_words, &status);
-    a->nfkc_cf = unorm2_getNFKCCasefoldInstance(&status);
-    a->nfd = unorm2_getNFDInstance(&status);
-    a->nfc = unorm2_getNFCInstance(&status);
-    if (U_FAILURE(status)) {
+    status = load_word_rules();
+    if (U_SUCCESS(status))
+        a->words = ubrk_openBinaryRules(word_rules, word_rules_len, NULL, 0, &status);
+    if (U_SUCCESS(status) && a->words == NULL)
+        status = U_MEMORY_ALLOCATION_ERROR;
+    if (U_SUCCESS(status))
+        a->nfkc_cf = unorm2_getNFKCCasefoldInstance(&status);
+    if (U_SUCCESS(status))
+        a->nfd = unorm2_getNFDInstance(&status);
+    if (U_SUCCESS(status))
+        a->nfc = unorm2_getNFCInstance(&status);
+    if (U_FAILURE(status) || a->nfkc_cf == NULL || a->nfd == NULL || a->nfc == NULL) {
         result = status == U_MEMORY_ALLOCATION_ERROR ? F8K_STATUS_NOMEM : F8K_STATUS_ICU;
         goto done;
     }

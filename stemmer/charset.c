@@ -10,14 +10,18 @@
  *      the text is UTF-8 with a few errors: each maximal invalid
  *      subpart becomes one U+FFFD (the Unicode "best practice", which
  *      is also what ICU's converters do).
- *   3. Otherwise ICU's detector (ucsdet) is asked; its best candidate
- *      among UTF-8, windows-1252 and ISO-8859-1 wins.  ISO-8859-1 is
- *      read as windows-1252 when bytes 0x80..0x9F occur, since EDGAR
- *      text never means C1 control codes by them (curly quotes, euro,
- *      dashes are what Word wrote there).  The conversion itself is
- *      ucnv's, with U+FFFD for the five bytes windows-1252 leaves
- *      undefined.
+ *   3. Otherwise, when there is some well-formed multi-byte UTF-8,
+ *      ICU's detector (ucsdet) is asked; when UTF-8 comes before
+ *      windows-1252 and ISO-8859-1 among its candidates, the text is
+ *      repaired as in 2.
+ *   4. Otherwise the text is windows-1252.  It is read so even when
+ *      the detector says ISO-8859-1: the two differ only in bytes
+ *      0x80..0x9F, and EDGAR text never means C1 control codes by them
+ *      (curly quotes, euro, dashes are what Word wrote there).  The
+ *      conversion itself is ucnv's, with U+FFFD for the five bytes
+ *      windows-1252 leaves undefined.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,10 +106,13 @@ static f8k_status_t convert_sbcs(const char *charset, const char *buf, size_t le
         goto done;
     }
     conv = ucnv_open(charset, &status);
+    if (U_SUCCESS(status) && conv == NULL)
+        status = U_MEMORY_ALLOCATION_ERROR;
     /* Undefined bytes become U+FFFD, not ICU's SBCS default U+001A. */
-    ucnv_setToUCallBack(conv, UCNV_TO_U_CALLBACK_SUBSTITUTE, NULL, NULL, NULL, &status);
+    if (U_SUCCESS(status))
+        ucnv_setToUCallBack(conv, UCNV_TO_U_CALLBACK_SUBSTITUTE, NULL, NULL, NULL, &status);
     if (U_FAILURE(status)) {
-        result = F8K_STATUS_ICU;
+        result = status == U_MEMORY_ALLOCATION_ERROR ? F8K_STATUS_NOMEM : F8K_STATUS_ICU;
         goto done;
     }
     /* A single-byte charset gives at most one UTF-16 unit per byte. */
@@ -116,7 +123,7 @@ static f8k_status_t convert_sbcs(const char *charset, const char *buf, size_t le
     }
     u16_len = ucnv_toUChars(conv, u16, (int32_t)len + 1, buf, (int32_t)len, &status);
     if (U_FAILURE(status)) {
-        result = F8K_STATUS_ICU;
+        result = status == U_MEMORY_ALLOCATION_ERROR ? F8K_STATUS_NOMEM : F8K_STATUS_ICU;
         goto done;
     }
     for (i = 0; i < u16_len; i++) {
@@ -136,7 +143,7 @@ static f8k_status_t convert_sbcs(const char *charset, const char *buf, size_t le
     }
     u_strToUTF8WithSub(u8, u16_len * 3 + 1, &u8_len, u16, u16_len, 0xFFFD, NULL, &status);
     if (U_FAILURE(status)) {
-        result = F8K_STATUS_ICU;
+        result = status == U_MEMORY_ALLOCATION_ERROR ? F8K_STATUS_NOMEM : F8K_STATUS_ICU;
         goto done;
     }
     u8[u8_len] = '\0';
@@ -151,53 +158,49 @@ done:
 }
 
 /*
- * Ask ucsdet for its best candidate among the three charsets f8k
- * expects.  Returns "UTF-8", "windows-1252" or "ISO-8859-1"; on any
- * detector failure windows-1252, the common case for EDGAR.
+ * Ask ucsdet whether BUF is UTF-8: true in *IS_UTF8 when UTF-8 comes
+ * before windows-1252 and ISO-8859-1 among its candidates.  Any other
+ * detector failure answers false (windows-1252, the common case for
+ * EDGAR); a failed allocation is F8K_STATUS_NOMEM.
  */
-static const char *detect_charset(const char *buf, size_t len)
+static f8k_status_t detect_utf8(const char *buf, size_t len, bool *is_utf8)
 {
     UErrorCode status = U_ZERO_ERROR;
     UCharsetDetector *det = NULL;
     const UCharsetMatch **matches = NULL;
     int32_t count = 0, i;
-    const char *answer = "windows-1252";
     /* The detector only needs a sample; 64 KB keeps it fast on big files. */
     int32_t sample = len > 65536 ? 65536 : (int32_t)len;
 
+    *is_utf8 = false;
     det = ucsdet_open(&status);
-    if (U_FAILURE(status) || det == NULL) {
-        ucsdet_close(det);
-        return answer;
+    if (U_SUCCESS(status) && det != NULL) {
+        ucsdet_setText(det, buf, sample, &status);
+        matches = ucsdet_detectAll(det, &count, &status);
     }
-    ucsdet_setText(det, buf, sample, &status);
-    matches = ucsdet_detectAll(det, &count, &status);
-    for (i = 0; U_SUCCESS(status) && i < count; i++) {
+    for (i = 0; U_SUCCESS(status) && matches != NULL && i < count; i++) {
         const char *name = ucsdet_getName(matches[i], &status);
         if (U_FAILURE(status) || name == NULL)
             break;
         if (strcmp(name, "UTF-8") == 0) {
-            answer = "UTF-8";
+            *is_utf8 = true;
             break;
         }
-        if (strcmp(name, "windows-1252") == 0) {
-            answer = "windows-1252";
+        if (strcmp(name, "windows-1252") == 0 || strcmp(name, "ISO-8859-1") == 0)
             break;
-        }
-        if (strcmp(name, "ISO-8859-1") == 0) {
-            answer = "ISO-8859-1";
-            break;
-        }
     }
     ucsdet_close(det);
-    return answer;
+    if (status == U_MEMORY_ALLOCATION_ERROR) {
+        *is_utf8 = false;
+        return F8K_STATUS_NOMEM;
+    }
+    return F8K_STATUS_SUCCESS;
 }
 
 f8k_status_t f8k_text_to_utf8(const char *buf, size_t len, char **out, size_t *out_len)
 {
     const unsigned char *s = (const unsigned char *)buf;
-    size_t good_multi = 0, bad_bytes = 0, c1_bytes = 0, i = 0;
-    const char *charset = NULL;
+    size_t good_multi = 0, bad_bytes = 0, i = 0;
     size_t dummy_len = 0;
 
     if (out != NULL)
@@ -217,8 +220,6 @@ f8k_status_t f8k_text_to_utf8(const char *buf, size_t len, char **out, size_t *o
         size_t n = analysis_utf8_sequence(s + i, len - i, &bad);
         if (n == 0) {
             bad_bytes += bad;
-            if (s[i] >= 0x80 && s[i] <= 0x9F)
-                c1_bytes++;
             i += bad;
         } else {
             if (n > 1)
@@ -229,10 +230,23 @@ f8k_status_t f8k_text_to_utf8(const char *buf, size_t len, char **out, size_t *o
     if (good_multi > 0 && good_multi >= bad_bytes)
         return repair_utf8(buf, len, out, out_len);
 
-    charset = detect_charset(buf, len);
-    if (strcmp(charset, "UTF-8") == 0 && good_multi > 0)
-        return repair_utf8(buf, len, out, out_len);
-    if (strcmp(charset, "ISO-8859-1") == 0 && c1_bytes == 0)
-        return convert_sbcs("ISO-8859-1", buf, len, out, out_len);
+    /*
+     * The detector decides only between UTF-8 with errors and a
+     * single-byte charset, and only when there is some well-formed
+     * UTF-8 to keep: its other answers, ISO-8859-1 and windows-1252,
+     * give the same text (they read every byte outside 0x80..0x9F
+     * alike, and bytes 0x80..0x9F are read as windows-1252 whatever
+     * the detector says).  So it is asked only then: it allocates a
+     * good deal, is slow, and ICU 72's ucsdet_open crashes when one
+     * of its allocations fails (tests/RELIABILITY.md).
+     */
+    if (good_multi > 0) {
+        bool is_utf8 = false;
+        f8k_status_t st = detect_utf8(buf, len, &is_utf8);
+        if (st != F8K_STATUS_SUCCESS)
+            return st;
+        if (is_utf8)
+            return repair_utf8(buf, len, out, out_len);
+    }
     return convert_sbcs("windows-1252", buf, len, out, out_len);
 }
