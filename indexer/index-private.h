@@ -57,4 +57,12 @@ f8k_status_t index_filing_documents(f8k_analyzer_t *analyzer, const f8k_filing_t
  * 32 hex digits of XXH3-128 of the path.  KEY_OUT holds 48 bytes. */
 void index_file_key(const char *path, char key_out[48]);
 
+/*
+ * The shard (0 .. N_SHARDS-1) that a parallel build writes the filing
+ * FILING_ID to: the same filing always lands in the same shard, so a
+ * filing met twice in one run replaces itself there.  0 when N_SHARDS
+ * is 0 or 1.
+ */
+size_t index_shard_of(const char *filing_id, size_t n_shards);
+
 #endif /* F8K_INDEX_PRIVATE_H */

@@ -7,8 +7,11 @@
  * record and hands the changed ones to JOBS worker threads, which
  * read, hash, parse, extract and analyze them into standalone Xapian
  * documents.  The caller writes the finished filings and commits
- * every batch.  All queues are bounded, so memory does not grow with
- * the size of the input.
+ * every batch; or, in a build from empty with JOBS >= 2, routes each
+ * filing to one of several shard writer threads, whose temporary
+ * databases are merged into the index at the end ("Parallel build"
+ * below).  All queues are bounded, so memory does not grow with the
+ * size of the input.
  */
 #include <f8k/f8k_index.h>
 #include <f8k/f8k_schema.h>
@@ -1203,6 +1206,7 @@ typedef struct writer {
     bool in_transaction;
     double start, last_progress;
     pipeline_t *p;
+    struct shard_set *shards; /* a parallel build's shard writers, or NULL */
 } writer_t;
 
 static void emit(writer_t *w, f8k_index_event_kind_t kind, const char *path, f8k_status_t status,
@@ -1252,31 +1256,23 @@ static f8k_status_t writer_commit(writer_t *w)
     return status;
 }
 
-/* Write one finished job.  Failures of the input are counted, not returned. */
-static f8k_status_t write_job(writer_t *w, job_t *job)
+/*
+ * Write the filing of the finished JOB into DB: drop the filing the
+ * file held before (when it was another one), replace the filing's
+ * documents, record the filing and its file.  *HAD_OUT: whether the
+ * filing was in DB already.
+ */
+static f8k_status_t store_job(f8k_db_t *db, const job_t *job, bool *had_out)
 {
-    f8k_db_t *db = w->index->db;
     char term[TERM_LIMIT + 1];
     char key[INDEX_ID_MAX + 16];
     bool has = false, removed = false;
     size_t i;
     f8k_status_t status = F8K_STATUS_SUCCESS;
 
-    w->files_done++;
-    w->bytes_done += job->failed ? 0 : (unsigned long long)job->st.st_size;
-    if (job->failed) {
-        w->counts.failed++;
-        emit(w, F8K_INDEX_EVENT_FAILED, job->path, job->status, job->reason);
-        return F8K_STATUS_SUCCESS;
-    }
-    status = writer_begin(w);
-    if (status != F8K_STATUS_SUCCESS)
-        return status;
-    if (job->same_content) {
-        w->counts.unchanged++;
+    *had_out = false;
+    if (job->same_content)
         return write_record(db, job->path, &job->st, job->hash, job->old_id);
-    }
-    w->counts.bytes += job->bytes;
     /* The file now holds another filing: drop the old one if it came from here. */
     if (job->old_id[0] != '\0' && strcmp(job->old_id, job->id) != 0) {
         char *from = NULL;
@@ -1299,17 +1295,322 @@ static f8k_status_t write_job(writer_t *w, job_t *job)
         status = f8k_db_set_metadata(db, key, job->path, strlen(job->path));
     if (status == F8K_STATUS_SUCCESS)
         status = write_record(db, job->path, &job->st, job->hash, job->id);
-    if (status != F8K_STATUS_SUCCESS)
+    *had_out = has;
+    return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parallel build: shard writers.                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Xapian's writer is the bottleneck of a build, so a build from empty
+ * writes on several cores: each shard writer thread owns a temporary
+ * database inside the index directory (SHARD_DIR_PREFIX + number) and
+ * writes the filings routed to it by index_shard_of(), with their
+ * file records, committing small batches (small in-memory batches
+ * are faster to write).  At the end the shards and the index (its
+ * own metadata) are compacted into one new database that replaces
+ * the index.  Until then the index has no document and no file
+ * record, so a build killed before the merge leaves an empty index:
+ * the next run builds it again, after removing the stale shards.
+ */
+#define SHARD_DIR_PREFIX "f8k-shard."
+#define SHARD_QUEUE      8 /* finished jobs waiting for each shard writer */
+#define SHARDS_MAX       8
+
+typedef struct shard {
+    struct shard_set *set;
+    pthread_t thread;
+    bool started;
+    char *path;                       /* the shard's database directory */
+    f8k_db_t *db;                     /* its writer; NULL once closed */
+    pthread_cond_t work;              /* its writer: a job, or closing */
+    job_queue_t queue;                /* guarded by set->mutex */
+    size_t pending;                   /* documents since the last commit */
+    unsigned long long pending_bytes; /* bytes of their files */
+    unsigned long replaced;           /* filings met again in this run */
+    f8k_status_t status;              /* the first failure (set->mutex) */
+    char *error;                      /* its message */
+} shard_t;
+
+typedef struct shard_set {
+    pthread_mutex_t mutex;
+    pthread_cond_t room; /* the caller: room in a queue */
+    bool closing;        /* writers: finish the queue, then exit */
+    size_t batch;        /* commit every BATCH documents */
+    size_t n;
+    shard_t shards[SHARDS_MAX];
+} shard_set_t;
+
+size_t index_shard_of(const char *filing_id, size_t n_shards)
+{
+    if (n_shards <= 1)
+        return 0;
+    return (size_t)(XXH3_64bits(filing_id, strlen(filing_id)) % n_shards);
+}
+
+static void shard_fail(shard_t *sh, f8k_status_t status, const char *message)
+{
+    pthread_mutex_lock(&sh->set->mutex);
+    if (sh->status == F8K_STATUS_SUCCESS) {
+        sh->status = status;
+        sh->error = strdup(message != NULL ? message : f8k_status_to_string(status));
+    }
+    pthread_cond_broadcast(&sh->set->room);
+    pthread_mutex_unlock(&sh->set->mutex);
+}
+
+/* Write one job into the shard; commit when the batch is full. */
+static f8k_status_t shard_write(shard_t *sh, const job_t *job)
+{
+    bool had = false;
+    f8k_status_t status = store_job(sh->db, job, &had);
+    if (status != F8K_STATUS_SUCCESS || job->same_content)
         return status;
-    if (has)
-        w->counts.replaced++;
-    else
-        w->counts.added++;
-    w->counts.documents += job->n_docs;
-    w->pending += job->n_docs;
-    w->pending_bytes += job->bytes;
-    if (w->pending >= w->batch || w->pending_bytes >= BATCH_BYTES)
-        status = writer_commit(w);
+    sh->replaced += had;
+    sh->pending += job->n_docs;
+    sh->pending_bytes += job->bytes;
+    if (sh->pending >= sh->set->batch || sh->pending_bytes >= BATCH_BYTES) {
+        sh->pending = 0;
+        sh->pending_bytes = 0;
+        status = f8k_db_commit(sh->db);
+    }
+    return status;
+}
+
+static void *shard_main(void *arg)
+{
+    shard_t *sh = arg;
+    shard_set_t *set = sh->set;
+
+    for (;;) {
+        job_t *job = NULL;
+        bool failed = false;
+        pthread_mutex_lock(&set->mutex);
+        while (sh->queue.count == 0 && !set->closing)
+            pthread_cond_wait(&sh->work, &set->mutex);
+        job = queue_pop(&sh->queue);
+        failed = sh->status != F8K_STATUS_SUCCESS;
+        pthread_cond_signal(&set->room);
+        pthread_mutex_unlock(&set->mutex);
+        if (job == NULL)
+            break;
+        if (!failed) {
+            f8k_status_t status = shard_write(sh, job);
+            if (status != F8K_STATUS_SUCCESS)
+                shard_fail(sh, status, f8k_db_last_error(sh->db));
+        }
+        job_free(job);
+    }
+    return NULL;
+}
+
+/* Hand JOB (now the shard's) to the writer of its filing's shard, waiting for room. */
+static f8k_status_t shards_push(shard_set_t *set, job_t *job)
+{
+    shard_t *sh = &set->shards[index_shard_of(job->id[0] != '\0' ? job->id : job->old_id, set->n)];
+    f8k_status_t status;
+
+    pthread_mutex_lock(&set->mutex);
+    while (sh->queue.count >= SHARD_QUEUE && sh->status == F8K_STATUS_SUCCESS)
+        pthread_cond_wait(&set->room, &set->mutex);
+    status = sh->status;
+    if (status == F8K_STATUS_SUCCESS) {
+        queue_push(&sh->queue, job);
+        job = NULL;
+        pthread_cond_signal(&sh->work);
+    }
+    pthread_mutex_unlock(&set->mutex);
+    job_free(job);
+    return status;
+}
+
+/* The first shard failure's message, or NULL. */
+static const char *shards_error(const shard_set_t *set)
+{
+    size_t k;
+    for (k = 0; set != NULL && k < set->n; k++)
+        if (set->shards[k].error != NULL)
+            return set->shards[k].error;
+    return NULL;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw);
+
+static void remove_tree(const char *path)
+{
+    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Remove the shards a killed build left in the index directory DB. */
+static void remove_stale_shards(const char *db)
+{
+    DIR *dir = opendir(db);
+    struct dirent *e = NULL;
+    if (dir == NULL)
+        return;
+    while ((e = readdir(dir)) != NULL) {
+        if (strncmp(e->d_name, SHARD_DIR_PREFIX, strlen(SHARD_DIR_PREFIX)) == 0) {
+            char *p = malloc(strlen(db) + strlen(e->d_name) + 2);
+            if (p != NULL) {
+                sprintf(p, "%s/%s", db, e->d_name);
+                remove_tree(p);
+            }
+            free(p);
+        }
+    }
+    closedir(dir);
+}
+
+/* Stop the writers (after their queues are done), delete the shard
+ * databases and free SET.  NULL is a no-op. */
+static void shards_free(shard_set_t *set)
+{
+    size_t k;
+    if (set == NULL)
+        return;
+    pthread_mutex_lock(&set->mutex);
+    set->closing = true;
+    for (k = 0; k < set->n; k++)
+        pthread_cond_signal(&set->shards[k].work);
+    pthread_mutex_unlock(&set->mutex);
+    for (k = 0; k < set->n; k++) {
+        shard_t *sh = &set->shards[k];
+        if (sh->started)
+            pthread_join(sh->thread, NULL);
+        f8k_db_close(sh->db);
+        if (sh->path != NULL)
+            remove_tree(sh->path);
+        free(sh->path);
+        free(sh->error);
+        pthread_cond_destroy(&sh->work);
+    }
+    pthread_cond_destroy(&set->room);
+    pthread_mutex_destroy(&set->mutex);
+    free(set);
+}
+
+/* Create N (2..SHARDS_MAX) shard databases in the index directory DB and start their writers. */
+static f8k_status_t shards_start(const char *db, size_t n, size_t batch, shard_set_t **set_out,
+                                 char **error_message)
+{
+    shard_set_t *set = calloc(1, sizeof *set);
+    f8k_status_t status = F8K_STATUS_NOMEM;
+    size_t k;
+
+    *set_out = NULL;
+    if (set == NULL)
+        return status;
+    pthread_mutex_init(&set->mutex, NULL);
+    pthread_cond_init(&set->room, NULL);
+    set->batch = batch;
+    set->n = n;
+    for (k = 0; k < n; k++) {
+        shard_t *sh = &set->shards[k];
+        sh->set = set;
+        pthread_cond_init(&sh->work, NULL);
+        sh->path = malloc(strlen(db) + sizeof SHARD_DIR_PREFIX + 24);
+        if (sh->path == NULL) {
+            status = F8K_STATUS_NOMEM;
+            break;
+        }
+        sprintf(sh->path, "%s/%s%zu", db, SHARD_DIR_PREFIX, k);
+        status = f8k_db_open_writable(sh->path, 0, &sh->db, error_message);
+        if (status != F8K_STATUS_SUCCESS)
+            break;
+        if (pthread_create(&sh->thread, NULL, shard_main, sh) != 0) {
+            status = F8K_STATUS_INTERNAL;
+            set_message(error_message, "could not start a shard writer", NULL);
+            break;
+        }
+        sh->started = true;
+    }
+    if (status != F8K_STATUS_SUCCESS) {
+        shards_free(set);
+        set = NULL;
+    }
+    *set_out = set;
+    return status;
+}
+
+/*
+ * Let the writers finish their queues and commit their shards; count
+ * the filings a shard met twice as replaced, not added.  The shards
+ * stay (closed) for the merge.
+ */
+static f8k_status_t shards_finish(shard_set_t *set, f8k_index_counts_t *counts)
+{
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+    size_t k;
+
+    pthread_mutex_lock(&set->mutex);
+    set->closing = true;
+    for (k = 0; k < set->n; k++)
+        pthread_cond_signal(&set->shards[k].work);
+    pthread_mutex_unlock(&set->mutex);
+    for (k = 0; k < set->n; k++) {
+        shard_t *sh = &set->shards[k];
+        f8k_status_t closed;
+        if (sh->started)
+            pthread_join(sh->thread, NULL);
+        sh->started = false;
+        closed = f8k_db_close(sh->db);
+        sh->db = NULL;
+        if (closed != F8K_STATUS_SUCCESS && sh->status == F8K_STATUS_SUCCESS)
+            shard_fail(sh, closed, "could not commit a shard");
+        if (status == F8K_STATUS_SUCCESS)
+            status = sh->status;
+        counts->added -= sh->replaced;
+        counts->replaced += sh->replaced;
+    }
+    return status;
+}
+
+/*
+ * Write one finished job and free it (a parallel build hands it to its
+ * shard writer instead).  Failures of the input are counted, not
+ * returned.
+ */
+static f8k_status_t write_job(writer_t *w, job_t *job)
+{
+    bool had = false;
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+
+    w->files_done++;
+    w->bytes_done += job->failed ? 0 : (unsigned long long)job->st.st_size;
+    if (job->failed) {
+        w->counts.failed++;
+        emit(w, F8K_INDEX_EVENT_FAILED, job->path, job->status, job->reason);
+        job_free(job);
+        return F8K_STATUS_SUCCESS;
+    }
+    if (job->same_content) {
+        w->counts.unchanged++;
+    } else {
+        /* A filing met twice in a parallel build is corrected when the
+         * shards report their replacements (shards_finish). */
+        w->counts.bytes += job->bytes;
+        w->counts.documents += job->n_docs;
+    }
+    if (w->shards != NULL) {
+        w->counts.added += !job->same_content;
+        return shards_push(w->shards, job);
+    }
+    status = writer_begin(w);
+    if (status == F8K_STATUS_SUCCESS)
+        status = store_job(w->index->db, job, &had);
+    if (status == F8K_STATUS_SUCCESS && !job->same_content) {
+        if (had)
+            w->counts.replaced++;
+        else
+            w->counts.added++;
+        w->pending += job->n_docs;
+        w->pending_bytes += job->bytes;
+        if (w->pending >= w->batch || w->pending_bytes >= BATCH_BYTES)
+            status = writer_commit(w);
+    }
+    job_free(job);
     return status;
 }
 
@@ -1463,9 +1764,8 @@ static void free_roots(char **roots, size_t n)
     free(roots);
 }
 
-static f8k_status_t compact_swap(const char *clean, mode_t mode, char **old_out,
-                                 char **error_message);
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw);
+static f8k_status_t compact_swap(const char *clean, const char *const *shards, size_t n_shards,
+                                 mode_t mode, char **old_out, char **error_message);
 
 /*
  * A database built from empty in this run is compacted in place at
@@ -1483,7 +1783,7 @@ static void compact_new_index(writer_t *w)
     if (stat(index->path, &st) != 0 || !S_ISDIR(st.st_mode))
         return;
     emit(w, F8K_INDEX_EVENT_MERGING, NULL, F8K_STATUS_SUCCESS, NULL);
-    if (compact_swap(index->path, st.st_mode, &old, NULL) != F8K_STATUS_SUCCESS)
+    if (compact_swap(index->path, NULL, 0, st.st_mode, &old, NULL) != F8K_STATUS_SUCCESS)
         return;
     f8k_db_close(index->db);
     index->db = NULL;
@@ -1491,6 +1791,68 @@ static void compact_new_index(writer_t *w)
         index->db = NULL;
     nftw(old, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     free(old);
+}
+
+/*
+ * Merge the committed shards of a parallel build and the index into
+ * one compact database that replaces the index (see compact_swap());
+ * the handle is reopened on it.  On failure the index is left as it
+ * was: without the shards' filings.
+ */
+static f8k_status_t merge_shards(writer_t *w)
+{
+    f8k_index_t *index = w->index;
+    const char *sources[SHARDS_MAX];
+    char *old = NULL, *message = NULL;
+    struct stat st;
+    size_t k;
+    f8k_status_t status = F8K_STATUS_IO;
+
+    if (stat(index->path, &st) != 0) {
+        set_message(&index->last_error, index->path, ": ", strerror(errno), NULL);
+        return status;
+    }
+    for (k = 0; k < w->shards->n; k++)
+        sources[k] = w->shards->shards[k].path;
+    emit(w, F8K_INDEX_EVENT_MERGING, NULL, F8K_STATUS_SUCCESS, NULL);
+    status = compact_swap(index->path, sources, w->shards->n, st.st_mode, &old, &message);
+    if (status == F8K_STATUS_SUCCESS) {
+        f8k_db_close(index->db);
+        index->db = NULL;
+        status = f8k_db_open_writable(index->path, 0, &index->db, &message);
+        remove_tree(old);
+    }
+    if (status != F8K_STATUS_SUCCESS)
+        set_message(&index->last_error, "merging the shards: ",
+                    message != NULL ? message : f8k_status_to_string(status), NULL);
+    free(message);
+    free(old);
+    return status;
+}
+
+/*
+ * Whether a run may build INDEX in parallel shards: its database is a
+ * directory with no document and no file or filing record (new, or
+ * left empty by a build killed before its merge).
+ */
+static f8k_status_t fresh_index(f8k_index_t *index, bool *fresh_out)
+{
+    f8k_strlist_t *files = NULL, *filings = NULL;
+    struct stat st;
+    unsigned docs = 0;
+    f8k_status_t status = f8k_db_doccount(index->db, &docs);
+
+    *fresh_out = false;
+    if (status == F8K_STATUS_SUCCESS)
+        status = f8k_db_metadata_keys(index->db, META_FILE_PREFIX, &files);
+    if (status == F8K_STATUS_SUCCESS)
+        status = f8k_db_metadata_keys(index->db, META_FILING_PREFIX, &filings);
+    if (status == F8K_STATUS_SUCCESS)
+        *fresh_out = docs == 0 && f8k_strlist_size(files) == 0 && f8k_strlist_size(filings) == 0 &&
+                     stat(index->path, &st) == 0 && S_ISDIR(st.st_mode);
+    f8k_strlist_free(files);
+    f8k_strlist_free(filings);
+    return status;
 }
 
 f8k_status_t f8k_index_add(f8k_index_t *index, const char *const *paths, size_t n,
@@ -1502,7 +1864,7 @@ f8k_status_t f8k_index_add(f8k_index_t *index, const char *const *paths, size_t 
     pthread_t *workers = NULL;
     char **roots = NULL;
     unsigned jobs = 0, started = 0, u, docs_before = 0;
-    bool walker_started = false, stopped = false;
+    bool walker_started = false, stopped = false, fresh = false;
     f8k_status_t status = F8K_STATUS_SUCCESS;
 
     if (counts_out != NULL)
@@ -1521,8 +1883,21 @@ f8k_status_t f8k_index_add(f8k_index_t *index, const char *const *paths, size_t 
         jobs = 256;
 
     status = f8k_db_doccount(index->db, &docs_before);
+    if (status == F8K_STATUS_SUCCESS)
+        status = fresh_index(index, &fresh);
     if (status != F8K_STATUS_SUCCESS)
         return status;
+    remove_stale_shards(index->path);
+    if (fresh && jobs >= 2) {
+        char *message = NULL;
+        status = shards_start(index->path, jobs < SHARDS_MAX ? jobs : SHARDS_MAX, w.batch,
+                              &w.shards, &message);
+        if (status != F8K_STATUS_SUCCESS)
+            set_message(&index->last_error, message != NULL ? message : "", NULL);
+        free(message);
+        if (status != F8K_STATUS_SUCCESS)
+            return status;
+    }
     roots = absolute_roots(paths, n);
     workers = calloc(jobs, sizeof *workers);
     if (roots == NULL || workers == NULL) {
@@ -1582,12 +1957,10 @@ f8k_status_t f8k_index_add(f8k_index_t *index, const char *const *paths, size_t 
 
         if (res != NULL) {
             status = write_job(&w, res);
-            job_free(res);
         } else if (cand != NULL) {
             bool skip = false;
             if (cand->failed) {
                 status = write_job(&w, cand);
-                job_free(cand);
             } else {
                 status = check_candidate(&w, cand, &skip);
                 if (status != F8K_STATUS_SUCCESS || skip) {
@@ -1607,7 +1980,9 @@ f8k_status_t f8k_index_add(f8k_index_t *index, const char *const *paths, size_t 
             }
         }
         if (status != F8K_STATUS_SUCCESS) {
-            set_message(&index->last_error, f8k_db_last_error(index->db), NULL);
+            const char *shard_error = shards_error(w.shards);
+            set_message(&index->last_error,
+                        shard_error != NULL ? shard_error : f8k_db_last_error(index->db), NULL);
             break;
         }
         if (!stopped && options != NULL && options->stop != NULL && *options->stop) {
@@ -1656,7 +2031,8 @@ stop_threads:
         while ((j = queue_pop(&p.results)) != NULL) {
             if (status == F8K_STATUS_SUCCESS)
                 status = write_job(&w, j);
-            job_free(j);
+            else
+                job_free(j);
         }
         while ((j = queue_pop(&p.candidates)) != NULL)
             job_free(j);
@@ -1669,11 +2045,21 @@ stop_threads:
         f8k_db_cancel_transaction(index->db);
         w.in_transaction = false;
     }
+    if (w.shards != NULL) {
+        f8k_status_t shard_status = shards_finish(w.shards, &w.counts);
+        if (status == F8K_STATUS_SUCCESS && shard_status != F8K_STATUS_SUCCESS) {
+            status = shard_status;
+            set_message(&index->last_error, shards_error(w.shards), NULL);
+        }
+    }
     if (status == F8K_STATUS_SUCCESS)
         status = store_lastrun(&w, now_seconds() - w.start);
     if (status == F8K_STATUS_SUCCESS)
         status = f8k_db_commit(index->db);
-    if (status == F8K_STATUS_SUCCESS && docs_before == 0 && w.counts.documents > 0 && !stopped)
+    /* A stopped parallel build is merged too: what is done is kept. */
+    if (status == F8K_STATUS_SUCCESS && w.shards != NULL)
+        status = merge_shards(&w);
+    else if (status == F8K_STATUS_SUCCESS && docs_before == 0 && w.counts.documents > 0 && !stopped)
         compact_new_index(&w);
     if (status != F8K_STATUS_SUCCESS && index->last_error[0] == '\0')
         set_message(&index->last_error, f8k_db_last_error(index->db), NULL);
@@ -1684,6 +2070,7 @@ stop_threads:
     pthread_mutex_destroy(&p.mutex);
     free(p.seen);
 done:
+    shards_free(w.shards);
     free_roots(roots, n);
     free(workers);
     if (counts_out != NULL)
@@ -1926,16 +2313,19 @@ static char *with_suffix(const char *path, const char *suffix)
 
 /*
  * Compact the database directory CLEAN (whose write lock the caller
- * holds) into a new directory beside it, then swap the two with
- * renames.  On success *OLD_OUT is the malloc'd path of the old
- * directory, for the caller to remove once it has closed its handle.
- * On failure the original is left where it was.
+ * holds), merged with the N_SHARDS databases SHARDS (their documents
+ * and metadata; a metadata key in a shard wins over CLEAN's), into a
+ * new directory beside it, then swap the two with renames.  On success
+ * *OLD_OUT is the malloc'd path of the old directory, for the caller
+ * to remove once it has closed its handle.  On failure the original is
+ * left where it was.
  */
-static f8k_status_t compact_swap(const char *clean, mode_t mode, char **old_out,
-                                 char **error_message)
+static f8k_status_t compact_swap(const char *clean, const char *const *shards, size_t n_shards,
+                                 mode_t mode, char **old_out, char **error_message)
 {
     char *tmp = NULL, *old = NULL;
-    const char *sources[1];
+    const char *sources[SHARDS_MAX + 1];
+    size_t k;
     f8k_status_t status = F8K_STATUS_NOMEM;
 
     *old_out = NULL;
@@ -1950,8 +2340,11 @@ static f8k_status_t compact_swap(const char *clean, mode_t mode, char **old_out,
         tmp = NULL;
         goto done;
     }
-    sources[0] = clean;
-    status = f8k_db_compact(sources, 1, tmp, false, error_message);
+    /* Xapian keeps the first source's value of a metadata key found in several. */
+    for (k = 0; k < n_shards && k < SHARDS_MAX; k++)
+        sources[k] = shards[k];
+    sources[k] = clean;
+    status = f8k_db_compact_full(sources, k + 1, tmp, error_message);
     if (status != F8K_STATUS_SUCCESS)
         goto done;
     status = F8K_STATUS_NOMEM;
@@ -2024,7 +2417,7 @@ f8k_status_t f8k_index_compact(const char *path, double wait_seconds,
         goto done;
     if (before_out != NULL)
         *before_out = disk_usage(clean);
-    status = compact_swap(clean, st.st_mode, &old, error_message);
+    status = compact_swap(clean, NULL, 0, st.st_mode, &old, error_message);
     if (status == F8K_STATUS_SUCCESS && after_out != NULL)
         *after_out = disk_usage(clean);
 done:

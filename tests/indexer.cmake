@@ -18,3 +18,13 @@ if(F8K_BUILD_FUZZERS)
     message(STATUS "fuzzers: F8K_BUILD_FUZZERS needs clang; skipped")
   endif()
 endif()
+
+# The parallel build from empty (shard writers and their merge) against
+# --jobs 1, kill -9 and SIGTERM during it (corpus; skips without it).
+if(TARGET f8k-index AND TARGET f8k-search AND TARGET f8k_xapian
+   AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_index_parallel.c)
+  f8k_add_cmocka_test(test_index_parallel SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_index_parallel.c
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_reliability_util.c ${CMAKE_CURRENT_SOURCE_DIR}/test_index_util.c
+    LINK f8k::indexer f8k::xapian PkgConfig::JSONC TIMEOUT 900 LABELS cli)
+  add_dependencies(test_index_parallel f8k-index f8k-search)
+endif()

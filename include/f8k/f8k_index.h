@@ -129,7 +129,14 @@ const char *f8k_index_last_error(const f8k_index_t *index);
  * Commits every OPTIONS->batch_documents documents (or 24 MB of
  * input, whichever comes first).  A database that was empty when the
  * run began is compacted in place at the end (best effort, under the
- * lock; F8K_INDEX_EVENT_MERGING announces it).  OPTIONS may be
+ * lock; F8K_INDEX_EVENT_MERGING announces it).  With jobs >= 2 such a
+ * build (no document and no file record yet) writes in parallel: one
+ * temporary shard database per job (at most 8) inside the database
+ * directory, each committing small batches, merged and compacted into
+ * the database at the end (also after a stop).  Readers see none of
+ * it before the merge; a run killed before it leaves the database
+ * empty, and the next run builds it again (removing the stale shards).
+ * OPTIONS may be
  * NULL (defaults).  *counts_out (may be NULL) gets the counts, also
  * on failure; they are also stored in the metadata (f8k:lastrun).
  *

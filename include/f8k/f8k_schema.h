@@ -18,6 +18,6 @@
 /* Bytes of a document's plain text kept as its document data, for
  * snippets (its first bytes).  Every word is indexed whatever this is;
  * a match beyond them shows the start of the text as its snippet. */
-#define F8K_TEXT_STORED (32u * 1024u)
+#define F8K_TEXT_STORED (8u * 1024u)
 
 #endif /* F8K_SCHEMA_H */
