@@ -16,12 +16,18 @@
  *                 F8K_SEARCH_WILDCARD_MAX (the most frequent), as one
  *                 SYNONYM.
  *   company:/officer:  the same rules over XCO/XOF terms (unstemmed,
- *                 positional), any sub-expression allowed.
+ *                 positional), any sub-expression allowed.  company: also
+ *                 matches the name in the text of filings whose company
+ *                 is unknown (no header or cover page); officer:"a b"
+ *                 allows one word inside the name (a middle initial) and
+ *                 also finds the full name in the text, weighted lower.
  *   role:         XRO + role code (f8k_role_normalise: "CFO" and "chief
- *                 financial officer" are both cfo).
+ *                 financial officer" are both cfo); filings reporting
+ *                 an officer event rank above mere signatures.
  *   item:5.02     XM5.02: the modern number, which pre-2004 filings carry
  *                 too (old Item 6 has XM5.02).  item:5 (no dot) is XI5:
- *                 old Item 5 as filed.
+ *                 old Item 5 as filed.  Filings whose text has the
+ *                 item's subject words (item_intent) rank first.
  *   form:, exhibit:, cik:, state:, sic:, accession:  boolean terms
  *                 XFORM, XDT, XCIK (10 digits), XST, XSIC, XF.
  *   filed:       value range on slot 0 (the sort date: filed, else date
@@ -38,6 +44,12 @@
  * officer" typed without quotes) becomes SYNONYM(itself, every other
  * member), several-word members as phrases.  A run keeps its loose
  * meaning too: OR(AND(words), SYNONYM(phrase, members)).
+ *
+ * Ranking boosts (add_boosts), constant weights added with AND_MAYBE, so
+ * they reorder and never filter: a role the query names (a synonym
+ * group such as CFO) boosts filings with an officer in that role (XRO);
+ * words naming an item's subject ("bankruptcy", "change in control",
+ * "auditor") boost filings reporting that item (XM, both eras).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -48,6 +60,15 @@
 #include <f8k/f8k_search.h>
 
 #include "search-private.h"
+
+/*
+ * Ranking weights.  A BM25 match of a few query words in a filing
+ * weighs about 5 to 15; a boost is a constant added to every document
+ * that has the boolean term.
+ */
+#define ROLE_BOOST          3.0 /* an officer with the role the query names */
+#define ITEM_BOOST          3.0 /* the item the query's words point at */
+#define OFFICER_TEXT_WEIGHT 0.5 /* officer:"full name" found only in the text */
 
 /* ------------------------------------------------------------------ */
 /* The synonym table.                                                   */
@@ -74,7 +95,7 @@ static const char *const syn_auditor[] = {"auditor",
                                           "independent accountant",
                                           "independent auditor",
                                           NULL};
-static const char *const syn_resign[] = {"resign", "step down", "depart", NULL};
+static const char *const syn_resign[] = {"resign", "step down", "depart", "retire", NULL};
 static const char *const syn_appoint[] = {"appoint", "elect", NULL};
 static const char *const syn_merger[] = {"merger", "acquisition", "business combination", NULL};
 static const char *const syn_earnings[] = {"earnings", "results of operations", NULL};
@@ -83,11 +104,13 @@ static const char *const syn_bankrupt[] = {"bankruptcy", "chapter 11", "receiver
 static const char *const syn_cyber[] = {"cybersecurity", "cyber security", NULL};
 static const char *const syn_buyback[] = {"buyback", "share repurchase", "stock repurchase", NULL};
 static const char *const syn_restate[] = {"restatement", "non-reliance", NULL};
+static const char *const syn_rename[] = {"name change", "changed its name", "change of name",
+                                         "new corporate name", NULL};
 
 static const f8k_search_synonym_group_t synonym_table[] = {
-    {syn_cfo},     {syn_ceo},      {syn_coo},     {syn_cao},     {syn_gc},
-    {syn_auditor}, {syn_resign},   {syn_appoint}, {syn_merger},  {syn_earnings},
-    {syn_fire},    {syn_bankrupt}, {syn_cyber},   {syn_buyback}, {syn_restate},
+    {syn_cfo},    {syn_ceo},     {syn_coo},     {syn_cao},      {syn_gc},   {syn_auditor},
+    {syn_resign}, {syn_appoint}, {syn_merger},  {syn_earnings}, {syn_fire}, {syn_bankrupt},
+    {syn_cyber},  {syn_buyback}, {syn_restate}, {syn_rename},
 };
 
 const f8k_search_synonym_group_t *f8k_search_synonyms(size_t *count_out)
@@ -239,7 +262,44 @@ typedef struct compiler {
     search_highlight_t *hl;    /* may be NULL */
     f8k_qparse_error_t *error; /* may be NULL */
     int negated;               /* > 0 inside NOT: do not highlight */
+    unsigned phrase_slack;     /* words allowed inside a phrase (names) */
+    const char *roles[4];      /* officer roles the query's words name */
+    size_t n_roles;
+    qtoks_t words; /* the query's positive words (text fields) */
 } compiler_t;
+
+/* Remember T, a positive word of the query's text. */
+static f8k_status_t note_word(compiler_t *c, const qtok_t *t)
+{
+    qtoks_t *w = &c->words;
+    if (c->negated > 0)
+        return F8K_STATUS_SUCCESS;
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 8;
+        qtok_t *v = realloc(w->v, cap * sizeof *v);
+        if (v == NULL)
+            return F8K_STATUS_NOMEM;
+        w->v = v;
+        w->cap = cap;
+    }
+    w->v[w->n++] = *t;
+    return F8K_STATUS_SUCCESS;
+}
+
+/* Note the officer role (if any) that synonym group G names ("cfo"). */
+static void note_role(compiler_t *c, size_t g)
+{
+    const char *first = synonym_table[g].members[0];
+    const char *code = f8k_role_normalise(first, strlen(first), NULL);
+    size_t i;
+    if (code == NULL || c->negated > 0 || strcmp(code, "other") == 0)
+        return;
+    for (i = 0; i < c->n_roles; i++)
+        if (strcmp(c->roles[i], code) == 0)
+            return;
+    if (c->n_roles < sizeof c->roles / sizeof c->roles[0])
+        c->roles[c->n_roles++] = code;
+}
 
 static f8k_status_t bad_query(compiler_t *c, size_t position, const char *message,
                               const char *value)
@@ -319,8 +379,18 @@ static f8k_status_t stem_some(const qtok_t *t, f8k_query_t **out)
     return status;
 }
 
+/* The words T[0..n) in order, at most SLACK other words among them. */
+static f8k_status_t phrase_query_slack(const char *prefix, const qtok_t *t, size_t n,
+                                       unsigned slack, f8k_query_t **out);
+
 /* An exact phrase of T[0..n) (one term when n == 1), each with PREFIX. */
 static f8k_status_t phrase_query(const char *prefix, const qtok_t *t, size_t n, f8k_query_t **out)
+{
+    return phrase_query_slack(prefix, t, n, 0, out);
+}
+
+static f8k_status_t phrase_query_slack(const char *prefix, const qtok_t *t, size_t n,
+                                       unsigned slack, f8k_query_t **out)
 {
     f8k_query_t **qs = NULL;
     f8k_status_t status = F8K_STATUS_SUCCESS;
@@ -337,7 +407,7 @@ static f8k_status_t phrase_query(const char *prefix, const qtok_t *t, size_t n, 
     for (i = 0; i < n && status == F8K_STATUS_SUCCESS; i++)
         status = term_query(prefix, t[i].term, &qs[i]);
     if (status == F8K_STATUS_SUCCESS)
-        status = combine(F8K_QUERY_PHRASE, qs, n, (unsigned)n, out);
+        status = combine(F8K_QUERY_PHRASE, qs, n, (unsigned)n + slack, out);
     free_all(qs, n);
     free(qs);
     return status;
@@ -374,6 +444,7 @@ static f8k_status_t expand_group(compiler_t *c, size_t group, size_t skip, f8k_q
 
     if (qs == NULL)
         return F8K_STATUS_NOMEM;
+    note_role(c, group);
     qs[k++] = *base;
     *base = NULL;
     for (m = 0; m < nm && status == F8K_STATUS_SUCCESS; m++)
@@ -434,10 +505,10 @@ static f8k_status_t compile_word(compiler_t *c, const f8k_qnode_t *n, const char
         status = phrase_query(prefix, t.v, t.n, out);
         goto done;
     }
-    if (t.n == 1)
-        status = stem_some(&t.v[0], out);
-    else
-        status = phrase_query(NULL, t.v, t.n, out);
+    for (i = 0; i < t.n && status == F8K_STATUS_SUCCESS; i++)
+        status = note_word(c, &t.v[i]);
+    if (status == F8K_STATUS_SUCCESS)
+        status = t.n == 1 ? stem_some(&t.v[0], out) : phrase_query(NULL, t.v, t.n, out);
     if (status == F8K_STATUS_SUCCESS && find_synonym(c->s, t.v, t.n, &g, &m))
         status = expand_group(c, g, m, out);
 done:
@@ -461,7 +532,10 @@ static f8k_status_t compile_phrase(compiler_t *c, const f8k_qnode_t *n, const ch
         goto done;
     for (i = 0; i < t.n; i++)
         highlight_tok(c, &t.v[i]);
-    status = phrase_query(prefix, t.v, t.n, out);
+    for (i = 0; i < t.n && prefix == NULL && status == F8K_STATUS_SUCCESS; i++)
+        status = note_word(c, &t.v[i]);
+    if (status == F8K_STATUS_SUCCESS)
+        status = phrase_query_slack(prefix, t.v, t.n, c->phrase_slack, out);
     if (status == F8K_STATUS_SUCCESS && prefix == NULL && t.n >= 2 &&
         find_synonym(c->s, t.v, t.n, &g, &m))
         status = expand_group(c, g, m, out);
@@ -619,6 +693,172 @@ static f8k_status_t field_term(compiler_t *c, const f8k_qnode_t *n, const char *
     }
 }
 
+/*
+ * company:NAME matches the company (and former) names of the header or
+ * cover page.  A filing whose company is unknown (a source that kept
+ * only the text) matches NAME in its text instead.
+ */
+static f8k_status_t compile_company(compiler_t *c, const f8k_qnode_t *v, f8k_query_t **out)
+{
+    f8k_query_t *qs[2] = {NULL, NULL}, *text = NULL, *named = NULL;
+    f8k_status_t status = compile_node(c, v, "XCO", &qs[0]);
+
+    *out = NULL;
+    if (status == F8K_STATUS_SUCCESS)
+        status = compile_node(c, v, NULL, &text);
+    if (status == F8K_STATUS_SUCCESS)
+        status = f8k_query_value_range(F8K_SLOT_COMPANY, "\x01", NULL, &named);
+    if (status == F8K_STATUS_SUCCESS && text != NULL) {
+        f8k_query_t *pair[2] = {text, named};
+        status = combine(F8K_QUERY_AND_NOT, pair, 2, 0, &qs[1]);
+    }
+    if (status == F8K_STATUS_SUCCESS)
+        status = combine(F8K_QUERY_OR, qs, 2, 0, out);
+    f8k_query_free(text);
+    f8k_query_free(named);
+    free_all(qs, 2);
+    return status;
+}
+
+/*
+ * officer:NAME matches the officer names extracted from the filing; a
+ * quoted name allows one word between its words ("Albert Dunlap" finds
+ * Albert J. Dunlap).  A full name (two words or more) also finds the
+ * filings that mention the person in their text, ranked lower: the
+ * extractor only lists officers named in appointments, departures and
+ * signatures.
+ */
+static f8k_status_t compile_officer(compiler_t *c, const f8k_qnode_t *v, f8k_query_t **out)
+{
+    f8k_query_t *qs[2] = {NULL, NULL};
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+
+    *out = NULL;
+    c->phrase_slack = 1;
+    status = compile_node(c, v, "XOF", &qs[0]);
+    if (status == F8K_STATUS_SUCCESS && v->kind == F8K_QNODE_PHRASE && v->n_children >= 2) {
+        f8k_query_t *text = NULL;
+        status = compile_phrase(c, v, NULL, &text);
+        if (status == F8K_STATUS_SUCCESS && text != NULL)
+            status = f8k_query_scale_weight(text, OFFICER_TEXT_WEIGHT, &qs[1]);
+        f8k_query_free(text);
+    }
+    c->phrase_slack = 0;
+    if (status == F8K_STATUS_SUCCESS)
+        status = combine(F8K_QUERY_OR, qs, 2, 0, out);
+    free_all(qs, 2);
+    return status;
+}
+
+/*
+ * Item intent: words that name what an 8-K item reports.  A query with
+ * every word of a row ranks the filings that report that item (the
+ * modern number, which pre-2004 filings carry too) higher.  A boost,
+ * never a filter.  Words are compared by stem.
+ */
+static const struct {
+    const char *item;
+    const char *words[3];
+} item_intent[] = {
+    {"1.03", {"bankruptcy"}},
+    {"1.03", {"receivership"}},
+    {"1.03", {"chapter", "11"}},
+    {"1.05", {"cybersecurity"}},
+    {"2.01", {"completed", "acquisition"}},
+    {"2.01", {"disposition"}},
+    {"2.02", {"earnings"}},
+    {"2.02", {"results", "operations"}},
+    {"2.05", {"workforce", "reduction"}},
+    {"2.05", {"layoffs"}},
+    {"3.01", {"delisting"}},
+    {"4.01", {"auditor"}},
+    {"4.01", {"accountant"}},
+    {"4.02", {"restatement"}},
+    {"4.02", {"non", "reliance"}},
+    {"5.01", {"change", "control"}},
+    {"5.03", {"fiscal", "year"}},
+    {"7.01", {"regulation", "fd"}},
+};
+
+/*
+ * item:N ranks the filings whose text speaks of what item N reports
+ * (the words of a row of item_intent for N) above those that only list
+ * it: AND_MAYBE(*Q, OR(AND(row words)...)).
+ */
+static f8k_status_t item_words(compiler_t *c, const char *number, f8k_query_t **q)
+{
+    const f8k_item_info_t *info = f8k_item_lookup(number);
+    size_t n_items = sizeof item_intent / sizeof item_intent[0], i, k, nr = 0;
+    f8k_query_t *rows[8] = {NULL}, *any = NULL, *both = NULL;
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+    qtoks_t t = {0};
+
+    if (info == NULL || info->modern == NULL)
+        return F8K_STATUS_SUCCESS;
+    for (i = 0; i < n_items && nr < 8 && status == F8K_STATUS_SUCCESS; i++) {
+        f8k_query_t *w[3] = {NULL};
+        if (strcmp(item_intent[i].item, info->modern) != 0)
+            continue;
+        for (k = 0; k < 3 && item_intent[i].words[k] != NULL && status == F8K_STATUS_SUCCESS; k++) {
+            status = analyze(c->s, item_intent[i].words[k], 0, &t);
+            if (status == F8K_STATUS_SUCCESS && t.n == 1)
+                status = stem_some(&t.v[0], &w[k]);
+        }
+        if (status == F8K_STATUS_SUCCESS)
+            status = combine(F8K_QUERY_AND, w, 3, 0, &rows[nr++]);
+        free_all(w, 3);
+    }
+    if (status == F8K_STATUS_SUCCESS && nr > 0)
+        status = combine(F8K_QUERY_OR, rows, nr, 0, &any);
+    if (status == F8K_STATUS_SUCCESS && any != NULL) {
+        f8k_query_t *pair[2] = {*q, any};
+        status = combine(F8K_QUERY_AND_MAYBE, pair, 2, 0, &both);
+    }
+    if (status == F8K_STATUS_SUCCESS && both != NULL) {
+        f8k_query_free(*q);
+        *q = both;
+    }
+    free_all(rows, nr);
+    f8k_query_free(any);
+    free(t.v);
+    return status;
+}
+
+/*
+ * role:X ranks the filings where an officer's appointment, election or
+ * departure is reported (the event words the index gives the officers
+ * field) above those where an X merely signs: AND_MAYBE(*Q, events).
+ */
+static f8k_status_t role_events(compiler_t *c, f8k_query_t **q)
+{
+    static const char *const events[] = {"appointed", "elected", "resigned", "retired",
+                                         "terminated"};
+    f8k_query_t *qs[5] = {NULL}, *any = NULL, *both = NULL;
+    size_t i, n = sizeof events / sizeof events[0];
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+    qtoks_t t = {0};
+
+    for (i = 0; i < n && status == F8K_STATUS_SUCCESS; i++) {
+        status = analyze(c->s, events[i], 0, &t);
+        if (status == F8K_STATUS_SUCCESS && t.n == 1)
+            status = stem_some(&t.v[0], &qs[i]);
+    }
+    if (status == F8K_STATUS_SUCCESS)
+        status = combine(F8K_QUERY_SYNONYM, qs, n, 0, &any);
+    if (status == F8K_STATUS_SUCCESS && any != NULL) {
+        f8k_query_t *pair[2] = {*q, any};
+        status = combine(F8K_QUERY_AND_MAYBE, pair, 2, 0, &both);
+    }
+    if (status == F8K_STATUS_SUCCESS && both != NULL) {
+        f8k_query_free(*q);
+        *q = both;
+    }
+    free_all(qs, n);
+    f8k_query_free(any);
+    free(t.v);
+    return status;
+}
+
 static f8k_status_t compile_field(compiler_t *c, const f8k_qnode_t *n, f8k_query_t **out)
 {
     const f8k_qnode_t *v = n->n_children > 0 ? n->children[0] : NULL;
@@ -630,9 +870,9 @@ static f8k_status_t compile_field(compiler_t *c, const f8k_qnode_t *n, f8k_query
     if (v == NULL)
         return bad_query(c, n->start, "field with no value", f8k_qfield_name(n->field));
     if (n->field == F8K_QFIELD_COMPANY)
-        return compile_node(c, v, "XCO", out);
+        return compile_company(c, v, out);
     if (n->field == F8K_QFIELD_OFFICER)
-        return compile_node(c, v, "XOF", out);
+        return compile_officer(c, v, out);
     if (v->text == NULL)
         return bad_query(c, v->start, "this field takes a single value", f8k_qfield_name(n->field));
     status = field_term(c, n, v->text, term, sizeof term);
@@ -641,6 +881,10 @@ static f8k_status_t compile_field(compiler_t *c, const f8k_qnode_t *n, f8k_query
     if (status == F8K_STATUS_SUCCESS)
         status = f8k_query_scale_weight(q, 0.0, out);
     f8k_query_free(q);
+    if (status == F8K_STATUS_SUCCESS && n->field == F8K_QFIELD_ROLE)
+        status = role_events(c, out);
+    if (status == F8K_STATUS_SUCCESS && n->field == F8K_QFIELD_ITEM)
+        status = item_words(c, v->text, out);
     return status;
 }
 
@@ -961,10 +1205,91 @@ static f8k_status_t compile_node(compiler_t *c, const f8k_qnode_t *n, const char
     return F8K_STATUS_INTERNAL;
 }
 
+/* ------------------------------------------------------------------ */
+/* Ranking boosts.                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Documents indexed by boolean TERM, each weighing WEIGHT. */
+static f8k_status_t boost_term(const char *term, double weight, f8k_query_t **out)
+{
+    f8k_query_t *qs[2] = {NULL, NULL};
+    f8k_status_t status = f8k_query_fixed_weight(weight, &qs[0]);
+    *out = NULL;
+    if (status == F8K_STATUS_SUCCESS)
+        status = f8k_query_term(term, 1, 0, &qs[1]);
+    if (status == F8K_STATUS_SUCCESS)
+        status = f8k_query_combine(F8K_QUERY_FILTER, (const f8k_query_t *const *)qs, 2, 0, out);
+    free_all(qs, 2);
+    return status;
+}
+
+/* Whether the query's words include WORD (by stem, else by term). */
+static bool query_has_word(compiler_t *c, const char *word)
+{
+    qtoks_t t = {0};
+    size_t i;
+    bool found = false;
+    if (analyze(c->s, word, 0, &t) != F8K_STATUS_SUCCESS || t.n != 1) {
+        free(t.v);
+        return false;
+    }
+    for (i = 0; i < c->words.n && !found; i++) {
+        const qtok_t *w = &c->words.v[i];
+        found = strcmp(w->term, t.v[0].term) == 0 ||
+                (w->stem[0] != '\0' && strcmp(w->stem, t.v[0].stem) == 0);
+    }
+    free(t.v);
+    return found;
+}
+
+/*
+ * AND_MAYBE(*Q, boosts): the filings of the officer roles the query
+ * names (XRO) and of the items its words point at (XM), each a constant
+ * weight.  Never changes what matches, only the order.
+ */
+static f8k_status_t add_boosts(compiler_t *c, f8k_query_t **q)
+{
+    size_t n_items = sizeof item_intent / sizeof item_intent[0];
+    f8k_query_t **qs = calloc(1 + c->n_roles + n_items, sizeof *qs);
+    f8k_query_t *out = NULL;
+    const char *last_item = "";
+    size_t n = 0, i, k;
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+    char term[64];
+
+    if (qs == NULL)
+        return F8K_STATUS_NOMEM;
+    qs[n++] = *q;
+    for (i = 0; i < c->n_roles && status == F8K_STATUS_SUCCESS; i++) {
+        snprintf(term, sizeof term, "XRO%s", c->roles[i]);
+        status = boost_term(term, ROLE_BOOST, &qs[n++]);
+    }
+    /* Rows of one item are adjacent: each item is boosted once. */
+    for (i = 0; i < n_items && status == F8K_STATUS_SUCCESS; i++) {
+        bool all = strcmp(item_intent[i].item, last_item) != 0;
+        for (k = 0; k < 3 && item_intent[i].words[k] != NULL && all; k++)
+            all = query_has_word(c, item_intent[i].words[k]);
+        if (!all)
+            continue;
+        last_item = item_intent[i].item;
+        snprintf(term, sizeof term, "XM%s", item_intent[i].item);
+        status = boost_term(term, ITEM_BOOST, &qs[n++]);
+    }
+    if (status == F8K_STATUS_SUCCESS && n > 1)
+        status = f8k_query_combine(F8K_QUERY_AND_MAYBE, (const f8k_query_t *const *)qs, n, 0, &out);
+    if (out != NULL) {
+        f8k_query_free(*q);
+        *q = out;
+    }
+    free_all(qs + 1, n - 1);
+    free(qs);
+    return status;
+}
+
 f8k_status_t search_compile(f8k_search_t *search, const f8k_qnode_t *root, search_highlight_t *hl,
                             f8k_query_t **query_out, f8k_qparse_error_t *error_out)
 {
-    compiler_t c = {search, hl, error_out, 0};
+    compiler_t c = {search, hl, error_out, 0, 0, {NULL}, 0, {NULL, 0, 0}};
     f8k_query_t *q = NULL;
     f8k_status_t status = F8K_STATUS_SUCCESS;
 
@@ -979,6 +1304,8 @@ f8k_status_t search_compile(f8k_search_t *search, const f8k_qnode_t *root, searc
     status = build_synonyms(search);
     if (status == F8K_STATUS_SUCCESS && root != NULL)
         status = compile_node(&c, root, NULL, &q);
+    if (status == F8K_STATUS_SUCCESS && q != NULL)
+        status = add_boosts(&c, &q);
     /* Nothing to search for (no query, or only punctuation): everything. */
     if (status == F8K_STATUS_SUCCESS && q == NULL) {
         if (root == NULL)
@@ -986,6 +1313,7 @@ f8k_status_t search_compile(f8k_search_t *search, const f8k_qnode_t *root, searc
         else
             status = f8k_query_match_nothing(&q);
     }
+    free(c.words.v);
     if (status != F8K_STATUS_SUCCESS) {
         f8k_query_free(q);
         q = NULL;
@@ -1060,7 +1388,7 @@ f8k_status_t search_compile_filters(f8k_search_t *search, const f8k_search_optio
     };
     size_t nf = sizeof fields / sizeof fields[0], i, n = 0;
     f8k_query_t *qs[8] = {NULL};
-    compiler_t c = {search, NULL, error_out, 0};
+    compiler_t c = {search, NULL, error_out, 0, 0, {NULL}, 0, {NULL, 0, 0}};
     char lo[9], hi[9];
     f8k_status_t status = build_synonyms(search);
 
@@ -1105,5 +1433,6 @@ f8k_status_t search_compile_filters(f8k_search_t *search, const f8k_search_optio
     if (status == F8K_STATUS_SUCCESS && n > 0)
         status = combine(F8K_QUERY_AND, qs, n, 0, query_out);
     free_all(qs, n);
+    free(c.words.v);
     return status;
 }

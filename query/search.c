@@ -532,6 +532,127 @@ static const struct {
 
 #define N_FACETS (sizeof facet_table / sizeof facet_table[0])
 
+/*
+ * A cheap look at a document's JSON line for fill_documents(), which
+ * needs only two members of each matched document: the offset of the
+ * value of the top-level member KEY of S (LEN bytes), or LEN when it is
+ * not found or the line is not a plain object (the caller then parses
+ * the line with json-c, as it does whenever this finds nothing simple).
+ */
+static size_t json_ws(const char *s, size_t len, size_t i)
+{
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* Past the string at S[I] (its opening quote), or LEN when unterminated;
+ * *escaped is set when it holds an escape. */
+static size_t json_string_end(const char *s, size_t len, size_t i, bool *escaped)
+{
+    for (i++; i < len; i++) {
+        if (s[i] == '"')
+            return i + 1;
+        if (s[i] == '\\') {
+            *escaped = true;
+            i++;
+        }
+    }
+    return len;
+}
+
+/* Past the value at S[I]: a string, a nested object or array (by its
+ * brackets), or a scalar up to the next ',' or '}'; LEN when malformed. */
+static size_t json_value_end(const char *s, size_t len, size_t i)
+{
+    size_t depth = 0;
+    bool escaped = false;
+    while (i < len) {
+        char c = s[i];
+        if (c == '"') {
+            i = json_string_end(s, len, i, &escaped);
+            if (i >= len || depth == 0)
+                return i;
+            continue;
+        }
+        if (c == '{' || c == '[')
+            depth++;
+        else if (c == '}' || c == ']') {
+            if (depth == 0)
+                return i;
+            if (--depth == 0)
+                return i + 1;
+        } else if (c == ',' && depth == 0)
+            return i;
+        i++;
+    }
+    return len;
+}
+
+static size_t json_member(const char *s, size_t len, const char *key)
+{
+    size_t klen = strlen(key), i = json_ws(s, len, 0);
+    if (i >= len || s[i] != '{')
+        return len;
+    for (;;) {
+        bool escaped = false;
+        size_t k;
+        i = json_ws(s, len, i + 1);
+        if (i >= len || s[i] != '"')
+            return len;
+        k = i + 1;
+        i = json_string_end(s, len, i, &escaped);
+        if (i >= len)
+            return len;
+        if (!escaped && i - 1 - k == klen && memcmp(s + k, key, klen) == 0) {
+            i = json_ws(s, len, i);
+            return i < len && s[i] == ':' ? json_ws(s, len, i + 1) : len;
+        }
+        i = json_ws(s, len, i);
+        if (i >= len || s[i] != ':')
+            return len;
+        i = json_value_end(s, len, json_ws(s, len, i + 1));
+        i = json_ws(s, len, i);
+        if (i >= len || s[i] != ',')
+            return len;
+    }
+}
+
+/*
+ * The "type" (malloc'd) and "sequence" of a document's JSON line when
+ * both are plain (a string without escapes, a small integer): true.
+ * False when the line needs a real parser.
+ */
+static bool doc_type_and_sequence(const char *s, size_t len, char **type_out, int *seq_out)
+{
+    size_t t = json_member(s, len, "type"), q = json_member(s, len, "sequence"), e;
+    bool escaped = false, negative = false;
+    long v = 0;
+
+    if (t >= len || q >= len || s[t] != '"')
+        return false;
+    e = json_string_end(s, len, t, &escaped);
+    if (e >= len || escaped)
+        return false;
+    if (s[q] == '-') {
+        negative = true;
+        q++;
+    }
+    if (q >= len || s[q] < '0' || s[q] > '9')
+        return false;
+    for (; q < len && s[q] >= '0' && s[q] <= '9'; q++) {
+        v = v * 10 + (s[q] - '0');
+        if (v > INT_MAX)
+            return false;
+    }
+    q = json_ws(s, len, q);
+    if (q >= len || (s[q] != ',' && s[q] != '}'))
+        return false;
+    *type_out = strndup(s + t + 1, e - t - 2);
+    *seq_out = negative ? -(int)v : (int)v;
+    return *type_out != NULL;
+}
+
 static int cmp_seq(const void *a, const void *b)
 {
     const int *x = a, *y = b;
@@ -593,22 +714,27 @@ static f8k_status_t fill_documents(f8k_search_t *s, const f8k_query_t *query,
             break;
         }
         for (k = 0; k < m && status == F8K_STATUS_SUCCESS; k++) {
-            const char *id = NULL, *text = NULL;
-            size_t text_len = 0;
+            const char *id = NULL, *text = NULL, *json = NULL;
+            size_t text_len = 0, json_len = 0;
             json_object *o = NULL, *v = NULL;
             status = f8k_mset_get_value(mset, k, F8K_SLOT_FILING, &id, NULL);
             if (status != F8K_STATUS_SUCCESS || h->filing_id == NULL ||
                 strcmp(id, h->filing_id) != 0)
                 continue;
-            status = read_item(mset, k, false, &o, &text, &text_len);
+            status = f8k_mset_get_value(mset, k, F8K_SLOT_DOCUMENT, &json, &json_len);
             if (status != F8K_STATUS_SUCCESS)
                 break;
-            types[nd] = json_str(o, "type");
-            seq[nd][0] = (o != NULL && json_object_object_get_ex(o, "sequence", &v))
-                             ? json_object_get_int(v)
-                             : 0;
             seq[nd][1] = (int)nd;
-            json_object_put(o);
+            if (!doc_type_and_sequence(json, json_len, &types[nd], &seq[nd][0])) {
+                status = read_item(mset, k, false, &o, &text, &text_len);
+                if (status != F8K_STATUS_SUCCESS)
+                    break;
+                types[nd] = json_str(o, "type");
+                seq[nd][0] = (o != NULL && json_object_object_get_ex(o, "sequence", &v))
+                                 ? json_object_get_int(v)
+                                 : 0;
+                json_object_put(o);
+            }
             if (types[nd] != NULL)
                 nd++;
         }
@@ -656,6 +782,12 @@ static f8k_status_t run_once(f8k_search_t *s, const f8k_query_t *query,
     if (status == F8K_STATUS_SUCCESS && o->sort != F8K_SEARCH_SORT_RELEVANCE)
         status = f8k_enquire_set_sort(enq, F8K_SORT_VALUE_THEN_RELEVANCE, F8K_SLOT_DATE,
                                       o->sort == F8K_SEARCH_SORT_DATE_DESC);
+    else if (status == F8K_STATUS_SUCCESS)
+        /* Equal weights in filing id order, so the order never depends on
+         * docids (which parallel indexing assigns in any order).  Each
+         * candidate's key is read from its values: a key of date and id
+         * would cost twice as much. */
+        status = f8k_enquire_set_sort(enq, F8K_SORT_RELEVANCE_THEN_VALUE, F8K_SLOT_FILING, false);
     for (i = 0; i < N_FACETS && status == F8K_STATUS_SUCCESS; i++) {
         facet_index[i] = (size_t)-1;
         if (!(o->facets & facet_table[i].bit))

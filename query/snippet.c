@@ -12,7 +12,8 @@
  *   2. Only the words that pass are analyzed (QUERY mode, the same
  *      analyzer as the index) to confirm them: a token matches when its
  *      term or stem is one of the query's, or its term starts with a
- *      wildcard prefix.
+ *      wildcard prefix.  A word seen before (same bytes) reuses what the
+ *      analyzer said then.
  *   3. A window of F8K_SEARCH_SNIPPET_BYTES bytes slides over the
  *      confirmed matches; the one with the most distinct matched words
  *      (then the most matches) wins.  It is widened to word boundaries,
@@ -51,9 +52,39 @@ typedef struct confirm {
     size_t n;    /* their number */
 } confirm_t;
 
+/* A candidate word is cut at this many bytes. */
+#define WORD_MAX_BYTES 128
+
+/*
+ * What the analyzer confirmed in one candidate word, kept so that the
+ * same bytes further on (a document repeats its words: "Agreement",
+ * "Agreement") are not analyzed again.  Matches are relative to the
+ * word.  A word with more than CACHED_MATCHES matches is not kept.
+ */
+#define CACHED_WORDS   32
+#define CACHED_MATCHES 8
+
+typedef struct cached_word {
+    const char *bytes; /* in the text */
+    size_t len;
+    size_t n; /* matches */
+    match_t m[CACHED_MATCHES];
+} cached_word_t;
+
+typedef struct word_cache {
+    cached_word_t w[CACHED_WORDS];
+    size_t n;    /* entries used */
+    size_t next; /* the entry to replace when full */
+} word_cache_t;
+
+/* White space, by byte: a lookup, as it runs on most bytes of the text. */
+static const bool space_byte[256] = {
+    ['\t'] = true, ['\n'] = true, ['\v'] = true, ['\f'] = true, ['\r'] = true, [' '] = true,
+};
+
 static bool is_space(unsigned char c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    return space_byte[c];
 }
 
 static bool is_word_byte(unsigned char c)
@@ -86,19 +117,80 @@ static int token_id(const search_highlight_t *hl, const f8k_token_t *t)
     return -1;
 }
 
+/* Record a match at [START, END) of the word at C->base. */
+static void add_match(confirm_t *c, size_t start, size_t end, unsigned id)
+{
+    if (c->n >= SNIPPET_MAX_MATCHES)
+        return;
+    /* A stem and its term may both match the same word: keep one. */
+    if (c->n > 0 && c->m[c->n - 1].start == c->base + start)
+        return;
+    c->m[c->n].start = c->base + start;
+    c->m[c->n].end = c->base + end;
+    c->m[c->n].id = id;
+    c->n++;
+}
+
+/* The matching tokens of one word (at most one per byte of it). */
+typedef struct word_matches {
+    const search_highlight_t *hl;
+    size_t n;
+    match_t m[WORD_MAX_BYTES];
+} word_matches_t;
+
 static f8k_status_t on_confirm(void *closure, const f8k_token_t *token)
 {
-    confirm_t *c = closure;
-    int id = token_id(c->hl, token);
-    if (id < 0 || c->n >= SNIPPET_MAX_MATCHES)
+    word_matches_t *w = closure;
+    int id = token_id(w->hl, token);
+    if (id < 0 || w->n >= WORD_MAX_BYTES)
         return F8K_STATUS_SUCCESS;
-    /* A stem and its term may both match the same word: keep one. */
-    if (c->n > 0 && c->m[c->n - 1].start == c->base + token->start)
-        return F8K_STATUS_SUCCESS;
-    c->m[c->n].start = c->base + token->start;
-    c->m[c->n].end = c->base + token->end;
-    c->m[c->n].id = (unsigned)id;
-    c->n++;
+    w->m[w->n].start = token->start;
+    w->m[w->n].end = token->end;
+    w->m[w->n].id = (unsigned)id;
+    w->n++;
+    return F8K_STATUS_SUCCESS;
+}
+
+/*
+ * Confirm the candidate word TEXT[i, i + LEN) (C->base is I): its
+ * matching tokens, from CACHE when the same bytes were analyzed before,
+ * else from the analyzer, are added to C.
+ */
+static f8k_status_t confirm_word(f8k_analyzer_t *analyzer, word_cache_t *cache, confirm_t *c,
+                                 const char *word, size_t len)
+{
+    word_matches_t w;
+    cached_word_t *e = NULL;
+    size_t j, k;
+    f8k_status_t status;
+
+    for (j = 0; j < cache->n; j++) {
+        e = &cache->w[j];
+        if (e->len == len && memcmp(e->bytes, word, len) == 0) {
+            for (k = 0; k < e->n; k++)
+                add_match(c, e->m[k].start, e->m[k].end, e->m[k].id);
+            return F8K_STATUS_SUCCESS;
+        }
+    }
+    w.hl = c->hl;
+    w.n = 0;
+    status = f8k_analyze(analyzer, F8K_ANALYZE_QUERY, word, len, on_confirm, &w);
+    if (status != F8K_STATUS_SUCCESS)
+        return status;
+    for (k = 0; k < w.n; k++)
+        add_match(c, w.m[k].start, w.m[k].end, w.m[k].id);
+    if (w.n <= CACHED_MATCHES) {
+        if (cache->n < CACHED_WORDS)
+            e = &cache->w[cache->n++];
+        else {
+            e = &cache->w[cache->next];
+            cache->next = (cache->next + 1) % CACHED_WORDS;
+        }
+        e->bytes = word;
+        e->len = len;
+        e->n = w.n;
+        memcpy(e->m, w.m, w.n * sizeof *w.m);
+    }
     return F8K_STATUS_SUCCESS;
 }
 
@@ -211,6 +303,7 @@ f8k_status_t search_snippet(f8k_analyzer_t *analyzer, const search_highlight_t *
 {
     needle_t *needles = NULL;
     match_t *m = NULL;
+    word_cache_t *cache = NULL;
     confirm_t c = {hl, 0, NULL, 0};
     size_t nn = 0, scan = len < SNIPPET_SCAN_BYTES ? len : SNIPPET_SCAN_BYTES;
     size_t i, j, best_i = 0, from = 0, to = 0;
@@ -225,10 +318,12 @@ f8k_status_t search_snippet(f8k_analyzer_t *analyzer, const search_highlight_t *
         size_t total = hl->terms.n + hl->stems.n + hl->prefixes.n;
         needles = calloc(total ? total : 1, sizeof *needles);
         m = calloc(SNIPPET_MAX_MATCHES, sizeof *m);
-        if (needles == NULL || m == NULL) {
+        cache = malloc(sizeof *cache);
+        if (needles == NULL || m == NULL || cache == NULL) {
             status = F8K_STATUS_NOMEM;
             goto done;
         }
+        cache->n = cache->next = 0;
         for (i = 0; i < hl->terms.n; i++)
             needles[nn++] = (needle_t){hl->terms.v[i], strlen(hl->terms.v[i])};
         for (i = 0; i < hl->stems.n; i++) {
@@ -254,7 +349,7 @@ f8k_status_t search_snippet(f8k_analyzer_t *analyzer, const search_highlight_t *
     }
     /* 1 and 2: candidate words, confirmed by the analyzer. */
     for (i = 0; nn > 0 && i < scan && c.n < SNIPPET_MAX_MATCHES; i++) {
-        size_t end, k = nn;
+        size_t end, limit, k = nn;
         if (!is_word_byte((unsigned char)text[i]) ||
             (i > 0 && is_word_byte((unsigned char)text[i - 1])))
             continue;
@@ -263,11 +358,12 @@ f8k_status_t search_snippet(f8k_analyzer_t *analyzer, const search_highlight_t *
                 if (needle_at(text + i, scan - i, &needles[k]))
                     break;
         end = i;
-        while (end < scan && !is_space((unsigned char)text[end]) && end - i < 128)
+        limit = scan - i > WORD_MAX_BYTES ? i + WORD_MAX_BYTES : scan;
+        while (end < limit && !is_space((unsigned char)text[end]))
             end++;
         if (k < nn) {
             c.base = i;
-            status = f8k_analyze(analyzer, F8K_ANALYZE_QUERY, text + i, end - i, on_confirm, &c);
+            status = confirm_word(analyzer, cache, &c, text + i, end - i);
             if (status != F8K_STATUS_SUCCESS)
                 goto done;
         }
@@ -334,5 +430,6 @@ f8k_status_t search_snippet(f8k_analyzer_t *analyzer, const search_highlight_t *
 done:
     free(needles);
     free(m);
+    free(cache);
     return status;
 }

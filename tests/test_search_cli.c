@@ -574,6 +574,62 @@ static void test_suggestion(void **state)
     free(err);
 }
 
+typedef struct file_list {
+    char *v[60];
+    size_t n;
+} file_list_t;
+
+static void add_file(const char *path, void *closure)
+{
+    file_list_t *l = closure;
+    if (l->n < 60)
+        l->v[l->n++] = strdup(path);
+}
+
+/*
+ * Equal weights must not be ordered by docid: the same filings indexed
+ * in the opposite order (other docids) give the same result lists,
+ * also when every weight ties (a boolean-only query).
+ */
+static void test_order_independent_of_docids(void **state)
+{
+    const char *queries[] = {"form:8-K", "item:9.01", "the", "officer", "cfo"};
+    char *samples = f8k_test_samples_dir(), *seeds = f8k_test_seeds_dir();
+    char *db2 = f8k_test_path(g_tmp, "db-reversed");
+    const char *paths[62];
+    file_list_t files = {{NULL}, 0};
+    size_t i, k = 0;
+    (void)state;
+    f8k_test_each_filing(samples, add_file, &files);
+    f8k_test_each_filing(seeds, add_file, &files);
+    assert_true(files.n >= 10);
+    for (i = files.n; i > 0; i--)
+        paths[k++] = files.v[i - 1];
+    paths[k] = NULL;
+    assert_int_equal(f8k_test_index(db2, paths), 0);
+    for (i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        char *argv[] = {g_search,  "--db", g_db, "--format",         "paths",
+                        "--limit", "0",    "--", (char *)queries[i], NULL};
+        char *a = NULL, *b = NULL, *err = NULL;
+        assert_int_equal(f8k_test_run(argv, NULL, 120, &a, &err), 0);
+        free(err);
+        argv[2] = db2;
+        assert_int_equal(f8k_test_run(argv, NULL, 120, &b, &err), 0);
+        free(err);
+        assert_true(strchr(a, '\n') != NULL);
+        if (strcmp(a, b) != 0)
+            fprintf(stderr, "%s: order differs:\n%s---\n%s", queries[i], a, b);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+    for (i = 0; i < files.n; i++)
+        free(files.v[i]);
+    free(samples);
+    free(seeds);
+    free(db2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -591,6 +647,7 @@ int main(void)
         cmocka_unit_test(test_snippet_and_text),
         cmocka_unit_test(test_suggestion),
         cmocka_unit_test(test_long_text),
+        cmocka_unit_test(test_order_independent_of_docids),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
