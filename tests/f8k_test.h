@@ -85,6 +85,12 @@ bool f8k_test_valid_utf8(const char *s, size_t n);
  */
 int f8k_test_index(const char *db, const char *const paths[]);
 
+/* A loopback TCP port that was free a moment ago (asserts on failure). */
+int f8k_test_free_port(void);
+
+/* Whether something accepts connections on loopback PORT. */
+bool f8k_test_port_accepts(int port);
+
 /* Print a skip reason and exit 77 when COND is false. */
 #define F8K_REQUIRE_OR_SKIP(cond, why)                                                             \
     do {                                                                                           \
