@@ -1463,6 +1463,22 @@ static void remove_stale_shards(const char *db)
     closedir(dir);
 }
 
+/* Let the writers finish their queues, then wait for them to exit. */
+static void shards_stop(shard_set_t *set)
+{
+    size_t k;
+    pthread_mutex_lock(&set->mutex);
+    set->closing = true;
+    for (k = 0; k < set->n; k++)
+        pthread_cond_signal(&set->shards[k].work);
+    pthread_mutex_unlock(&set->mutex);
+    for (k = 0; k < set->n; k++) {
+        if (set->shards[k].started)
+            pthread_join(set->shards[k].thread, NULL);
+        set->shards[k].started = false;
+    }
+}
+
 /* Stop the writers (after their queues are done), delete the shard
  * databases and free SET.  NULL is a no-op. */
 static void shards_free(shard_set_t *set)
@@ -1470,15 +1486,9 @@ static void shards_free(shard_set_t *set)
     size_t k;
     if (set == NULL)
         return;
-    pthread_mutex_lock(&set->mutex);
-    set->closing = true;
-    for (k = 0; k < set->n; k++)
-        pthread_cond_signal(&set->shards[k].work);
-    pthread_mutex_unlock(&set->mutex);
+    shards_stop(set);
     for (k = 0; k < set->n; k++) {
         shard_t *sh = &set->shards[k];
-        if (sh->started)
-            pthread_join(sh->thread, NULL);
         f8k_db_close(sh->db);
         if (sh->path != NULL)
             remove_tree(sh->path);
@@ -1544,18 +1554,10 @@ static f8k_status_t shards_finish(shard_set_t *set, f8k_index_counts_t *counts)
     f8k_status_t status = F8K_STATUS_SUCCESS;
     size_t k;
 
-    pthread_mutex_lock(&set->mutex);
-    set->closing = true;
-    for (k = 0; k < set->n; k++)
-        pthread_cond_signal(&set->shards[k].work);
-    pthread_mutex_unlock(&set->mutex);
+    shards_stop(set);
     for (k = 0; k < set->n; k++) {
         shard_t *sh = &set->shards[k];
-        f8k_status_t closed;
-        if (sh->started)
-            pthread_join(sh->thread, NULL);
-        sh->started = false;
-        closed = f8k_db_close(sh->db);
+        f8k_status_t closed = f8k_db_close(sh->db);
         sh->db = NULL;
         if (closed != F8K_STATUS_SUCCESS && sh->status == F8K_STATUS_SUCCESS)
             shard_fail(sh, closed, "could not commit a shard");

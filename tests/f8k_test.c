@@ -306,6 +306,35 @@ int f8k_test_index(const char *db, const char *const paths[])
     return rc;
 }
 
+void f8k_test_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+}
+
+char *f8k_test_search_json(const char *db, const char *const *args, int timeout_s)
+{
+    char *bin = f8k_test_path(f8k_test_build_dir(), "query/f8k-search");
+    char *argv[32], *out = NULL, *err = NULL;
+    int n = 0, rc;
+    argv[n++] = bin;
+    argv[n++] = "--db";
+    argv[n++] = (char *)db;
+    argv[n++] = "--format";
+    argv[n++] = "json";
+    while (*args != NULL && n < 31)
+        argv[n++] = (char *)*args++;
+    argv[n] = NULL;
+    rc = f8k_test_run(argv, NULL, timeout_s, &out, &err);
+    free(bin);
+    if (rc != 0)
+        fail_msg("f8k-search over %s: rc %d: %s", db, rc, err != NULL ? err : "");
+    free(err);
+    return out;
+}
+
 int f8k_test_free_port(void)
 {
     struct sockaddr_in sa;

@@ -85,6 +85,16 @@ bool f8k_test_valid_utf8(const char *s, size_t n);
  */
 int f8k_test_index(const char *db, const char *const paths[]);
 
+/* Write TEXT to PATH, replacing it (asserts on failure). */
+void f8k_test_write_file(const char *path, const char *text);
+
+/*
+ * Run the built f8k-search --db DB --format json ARGS... (ARGS
+ * NULL-terminated, at most 26) within TIMEOUT_S; asserts exit 0 and
+ * returns its standard output (malloc'd).
+ */
+char *f8k_test_search_json(const char *db, const char *const *args, int timeout_s);
+
 /* A loopback TCP port that was free a moment ago (asserts on failure). */
 int f8k_test_free_port(void);
 

@@ -219,14 +219,6 @@ static void stop(int k)
     g_server[k] = -1;
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_true(fputs(text, f) >= 0);
-    assert_int_equal(fclose(f), 0);
-}
-
 static int group_setup(void **state)
 {
     char *corpus = f8k_test_corpus_dir(), *index = NULL, stub[512];
@@ -278,8 +270,8 @@ static int group_setup(void **state)
     snprintf(stub, sizeof stub,
              "# two shards on loopback\nremote tcp 127.0.0.1 %d %d\nremote tcp 127.0.0.1 %d %d\n",
              g_port[0], REMOTE_TIMEOUT_S, g_port[1], REMOTE_TIMEOUT_S);
-    write_file(g_stub, stub);
-    write_file(g_local_stub, "auto a\nauto b\n");
+    f8k_test_write_file(g_stub, stub);
+    f8k_test_write_file(g_local_stub, "auto a\nauto b\n");
     return 0;
 }
 
@@ -307,24 +299,10 @@ static int group_teardown(void **state)
 /* f8k-search --db DB --format json ARGS... (NULL-terminated), parsed. */
 static json_object *search_json(const char *db, const char *const *args)
 {
-    char *argv[32], *out = NULL, *err = NULL;
-    int n = 0, rc;
-    json_object *o;
-    argv[n++] = g_search;
-    argv[n++] = "--db";
-    argv[n++] = (char *)db;
-    argv[n++] = "--format";
-    argv[n++] = "json";
-    while (*args != NULL && n < 31)
-        argv[n++] = (char *)*args++;
-    argv[n] = NULL;
-    rc = f8k_test_run(argv, NULL, 300, &out, &err);
-    if (rc != 0)
-        fail_msg("f8k-search over %s: rc %d: %s", db, rc, err != NULL ? err : "");
-    o = json_tokener_parse(out);
+    char *out = f8k_test_search_json(db, args, 300);
+    json_object *o = json_tokener_parse(out);
     assert_non_null(o);
     free(out);
-    free(err);
     return o;
 }
 
@@ -549,7 +527,7 @@ static void silent_shard_times_out(void **state)
     assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
     snprintf(stub, sizeof stub, "remote tcp 127.0.0.1 %d %d\nremote tcp 127.0.0.1 %d 1\n",
              g_port[0], REMOTE_TIMEOUT_S, ntohs(sa.sin_port));
-    write_file(path, stub);
+    f8k_test_write_file(path, stub);
     snprintf(needle, sizeof needle, "127.0.0.1:%d", ntohs(sa.sin_port));
     fails_in_time(path, needle, 1 + 5);
     close(fd);

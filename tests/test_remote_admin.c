@@ -102,35 +102,6 @@ static int group_teardown(void **state)
 /* Helpers.                                                             */
 /* ------------------------------------------------------------------ */
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_true(fputs(text, f) >= 0);
-    assert_int_equal(fclose(f), 0);
-}
-
-/* f8k-search --db DB --format json with ARGS (NULL-terminated): its
- * standard output (asserts success). */
-static char *search_text(const char *db, const char *const *args)
-{
-    char *argv[32], *out = NULL, *err = NULL;
-    int n = 0, rc;
-    argv[n++] = g_search;
-    argv[n++] = "--db";
-    argv[n++] = (char *)db;
-    argv[n++] = "--format";
-    argv[n++] = "json";
-    while (*args != NULL && n < 31)
-        argv[n++] = (char *)*args++;
-    argv[n] = NULL;
-    rc = f8k_test_run(argv, NULL, 120, &out, &err);
-    if (rc != 0)
-        fail_msg("f8k-search over %s: rc %d: %s", db, rc, err != NULL ? err : "");
-    free(err);
-    return out;
-}
-
 static const char *const *const queries[] = {
     (const char *const[]){"--limit", "0", "--facets", "item,company,year,form", "--", "agreement",
                           NULL},
@@ -192,7 +163,8 @@ static void same_answers(const char *a, const char *b, bool exact)
 {
     size_t q;
     for (q = 0; q < sizeof queries / sizeof queries[0]; q++) {
-        char *x = search_text(a, queries[q]), *y = search_text(b, queries[q]);
+        char *x = f8k_test_search_json(a, queries[q], 120),
+             *y = f8k_test_search_json(b, queries[q], 120);
         json_object *ox = json_tokener_parse(x), *oy = json_tokener_parse(y);
         assert_non_null(ox);
         assert_non_null(oy);
@@ -256,7 +228,7 @@ static void merge_combines_shards(void **state)
     {
         char text[1024];
         snprintf(text, sizeof text, "# two shards\nauto %s\nauto b\n", a);
-        write_file(stub, text);
+        f8k_test_write_file(stub, text);
     }
     na = doccount(a);
     nb = doccount(b);
@@ -291,7 +263,7 @@ static void merge_combines_shards(void **state)
     free(err);
 
     /* So is a remote shard, and a database that is no stub. */
-    write_file(remote, "auto sharded/a\nremote tcp 127.0.0.1 9 1\n");
+    f8k_test_write_file(remote, "auto sharded/a\nremote tcp 127.0.0.1 9 1\n");
     assert_int_equal(merge(remote, NULL, &out, &err), 1);
     assert_non_null(strstr(err, "remote shard"));
     free(out);
