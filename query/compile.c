@@ -266,6 +266,8 @@ typedef struct compiler {
     const char *roles[4];      /* officer roles the query's words name */
     size_t n_roles;
     qtoks_t words; /* the query's positive words (text fields) */
+    size_t n_proximity; /* proximity branches added (AND_MAYBE of NEARs) */
+    size_t n_optional;  /* other optional branches (boosts, item words, events) */
 } compiler_t;
 
 /* Remember T, a positive word of the query's text. */
@@ -434,14 +436,21 @@ static f8k_status_t member_query(compiler_t *c, const search_syn_member_t *m, f8
     return status;
 }
 
-/* SYNONYM(BASE, every member of GROUP but SKIP); takes over *BASE. */
+/*
+ * SYNONYM(BASE, every member of GROUP but SKIP); takes over *BASE.  Not
+ * inside NOT: "acquisition -merger" excludes the word merger, not every
+ * filing that speaks of an acquisition (BASE stays as it is).
+ */
 static f8k_status_t expand_group(compiler_t *c, size_t group, size_t skip, f8k_query_t **base)
 {
     size_t nm = c->s->group_sizes[group], m, k = 0;
-    f8k_query_t **qs = calloc(nm + 1, sizeof *qs);
+    f8k_query_t **qs = NULL;
     f8k_query_t *out = NULL;
     f8k_status_t status = F8K_STATUS_SUCCESS;
 
+    if (c->negated > 0)
+        return F8K_STATUS_SUCCESS;
+    qs = calloc(nm + 1, sizeof *qs);
     if (qs == NULL)
         return F8K_STATUS_NOMEM;
     note_role(c, group);
@@ -813,6 +822,7 @@ static f8k_status_t item_words(compiler_t *c, const char *number, f8k_query_t **
     if (status == F8K_STATUS_SUCCESS && any != NULL) {
         f8k_query_t *pair[2] = {*q, any};
         status = combine(F8K_QUERY_AND_MAYBE, pair, 2, 0, &both);
+        c->n_optional++;
     }
     if (status == F8K_STATUS_SUCCESS && both != NULL) {
         f8k_query_free(*q);
@@ -848,6 +858,7 @@ static f8k_status_t role_events(compiler_t *c, f8k_query_t **q)
     if (status == F8K_STATUS_SUCCESS && any != NULL) {
         f8k_query_t *pair[2] = {*q, any};
         status = combine(F8K_QUERY_AND_MAYBE, pair, 2, 0, &both);
+        c->n_optional++;
     }
     if (status == F8K_STATUS_SUCCESS && both != NULL) {
         f8k_query_free(*q);
@@ -1106,6 +1117,7 @@ static f8k_status_t compile_and(compiler_t *c, const f8k_qnode_t *n, const char 
             status = combine(F8K_QUERY_AND_MAYBE, pair, 2, 0, &both);
             f8k_query_free(p);
             p = both;
+            c->n_proximity++;
         }
         f8k_query_free(boost);
     }
@@ -1275,8 +1287,10 @@ static f8k_status_t add_boosts(compiler_t *c, f8k_query_t **q)
         snprintf(term, sizeof term, "XM%s", item_intent[i].item);
         status = boost_term(term, ITEM_BOOST, &qs[n++]);
     }
-    if (status == F8K_STATUS_SUCCESS && n > 1)
+    if (status == F8K_STATUS_SUCCESS && n > 1) {
         status = f8k_query_combine(F8K_QUERY_AND_MAYBE, (const f8k_query_t *const *)qs, n, 0, &out);
+        c->n_optional++;
+    }
     if (out != NULL) {
         f8k_query_free(*q);
         *q = out;
@@ -1287,9 +1301,10 @@ static f8k_status_t add_boosts(compiler_t *c, f8k_query_t **q)
 }
 
 f8k_status_t search_compile(f8k_search_t *search, const f8k_qnode_t *root, search_highlight_t *hl,
-                            f8k_query_t **query_out, f8k_qparse_error_t *error_out)
+                            f8k_query_t **query_out, bool *exhaustive_out,
+                            f8k_qparse_error_t *error_out)
 {
-    compiler_t c = {search, hl, error_out, 0, 0, {NULL}, 0, {NULL, 0, 0}};
+    compiler_t c = {search, hl, error_out, 0, 0, {NULL}, 0, {NULL, 0, 0}, 0, 0};
     f8k_query_t *q = NULL;
     f8k_status_t status = F8K_STATUS_SUCCESS;
 
@@ -1318,6 +1333,17 @@ f8k_status_t search_compile(f8k_search_t *search, const f8k_qnode_t *root, searc
         f8k_query_free(q);
         q = NULL;
     }
+    /*
+     * xapian-core 1.4.22 loses filings from the top of a page when a
+     * proximity branch (a MAX of NEARs) and another optional branch are
+     * in one query and the matcher prunes by weight: nested either way
+     * (the binding never builds them flat, which weighs wrongly).  Such
+     * queries are ranked over every match: a few milliseconds more on
+     * the corpus.  tests/test_search_corpus.c checks a page of ten
+     * against the full ranking for many queries.
+     */
+    if (exhaustive_out != NULL)
+        *exhaustive_out = c.n_proximity > 0 && c.n_optional > 0;
     *query_out = q;
     return status;
 }
@@ -1325,7 +1351,7 @@ f8k_status_t search_compile(f8k_search_t *search, const f8k_qnode_t *root, searc
 f8k_status_t f8k_search_compile(f8k_search_t *search, const f8k_qnode_t *root,
                                 f8k_query_t **query_out, f8k_qparse_error_t *error_out)
 {
-    return search_compile(search, root, NULL, query_out, error_out);
+    return search_compile(search, root, NULL, query_out, NULL, error_out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1388,7 +1414,7 @@ f8k_status_t search_compile_filters(f8k_search_t *search, const f8k_search_optio
     };
     size_t nf = sizeof fields / sizeof fields[0], i, n = 0;
     f8k_query_t *qs[8] = {NULL};
-    compiler_t c = {search, NULL, error_out, 0, 0, {NULL}, 0, {NULL, 0, 0}};
+    compiler_t c = {search, NULL, error_out, 0, 0, {NULL}, 0, {NULL, 0, 0}, 0, 0};
     char lo[9], hi[9];
     f8k_status_t status = build_synonyms(search);
 

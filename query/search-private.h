@@ -61,11 +61,13 @@ void search_highlight_clear(search_highlight_t *hl);
 
 /*
  * Compile ROOT (NULL: match everything) with SEARCH's analyzer; HL (may
- * be NULL) collects the words to highlight.  Errors as in
- * f8k_search_compile().
+ * be NULL) collects the words to highlight.  *EXHAUSTIVE_OUT (may be
+ * NULL) tells whether the query must be ranked over every match, not
+ * pruned (see compile.c).  Errors as in f8k_search_compile().
  */
 f8k_status_t search_compile(f8k_search_t *search, const f8k_qnode_t *root, search_highlight_t *hl,
-                            f8k_query_t **query_out, f8k_qparse_error_t *error_out);
+                            f8k_query_t **query_out, bool *exhaustive_out,
+                            f8k_qparse_error_t *error_out);
 
 /*
  * The filters of OPTIONS as one boolean query, or *query_out NULL when

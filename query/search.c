@@ -765,7 +765,7 @@ done:
 }
 
 /* One attempt at the search; DB_MODIFIED means "reopen and try again". */
-static f8k_status_t run_once(f8k_search_t *s, const f8k_query_t *query,
+static f8k_status_t run_once(f8k_search_t *s, const f8k_query_t *query, bool exhaustive,
                              const search_highlight_t *hl, const f8k_search_options_t *o,
                              f8k_search_results_t *r)
 {
@@ -802,7 +802,8 @@ static f8k_status_t run_once(f8k_search_t *s, const f8k_query_t *query,
          * prefetch crashes inside Xapian's MSet::fetch() when OFFSET > 0.
          * A DB_MODIFIED while reading is retried by f8k_search_run(). */
         status =
-            f8k_enquire_get_mset(enq, o->offset, o->limit, F8K_SEARCH_CHECK_AT_LEAST, 0, &mset);
+            f8k_enquire_get_mset(enq, o->offset, o->limit,
+                                 exhaustive ? UINT_MAX : F8K_SEARCH_CHECK_AT_LEAST, 0, &mset);
     if (status != F8K_STATUS_SUCCESS) {
         search_set_error(s, "%s", enq != NULL ? f8k_enquire_last_error(enq) : "");
         goto done;
@@ -917,6 +918,7 @@ f8k_status_t f8k_search_run(f8k_search_t *search, const char *query, size_t len,
     f8k_qparse_error_t local_error;
     f8k_qparse_error_t *err = error_out != NULL ? error_out : &local_error;
     f8k_status_t status = F8K_STATUS_SUCCESS;
+    bool exhaustive = false;
     int attempt;
 
     if (results_out != NULL)
@@ -943,7 +945,7 @@ f8k_status_t f8k_search_run(f8k_search_t *search, const char *query, size_t len,
         if (status != F8K_STATUS_SUCCESS)
             goto done;
     }
-    status = search_compile(search, root, &hl, &q, err);
+    status = search_compile(search, root, &hl, &q, &exhaustive, err);
     if (status == F8K_STATUS_SUCCESS)
         status = search_compile_filters(search, o, &filters, err);
     if (status == F8K_STATUS_SUCCESS && filters != NULL) {
@@ -956,7 +958,7 @@ f8k_status_t f8k_search_run(f8k_search_t *search, const char *query, size_t len,
     if (status != F8K_STATUS_SUCCESS)
         goto done;
     for (attempt = 0; attempt <= F8K_SEARCH_RETRIES; attempt++) {
-        status = run_once(search, full, &hl, o, r);
+        status = run_once(search, full, exhaustive, &hl, o, r);
         if (status != F8K_STATUS_DB_MODIFIED)
             break;
         reset_results(r);

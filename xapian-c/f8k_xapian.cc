@@ -1466,6 +1466,31 @@ extern "C" f8k_status_t f8k_query_term(const char *term, unsigned wqf, f8k_termp
     }
 }
 
+/* Whether Q holds a PHRASE or NEAR anywhere. */
+static bool is_positional(const Xapian::Query &q)
+{
+    Xapian::Query::op type = q.get_type();
+    if (type == Xapian::Query::OP_PHRASE || type == Xapian::Query::OP_NEAR)
+        return true;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        if (is_positional(q.get_subquery(i)))
+            return true;
+    return false;
+}
+
+/* Whether an optional branch of AND_MAYBE(SUBS), or of SUBS[0] (itself
+ * an AND_MAYBE), is positional. */
+static bool optional_is_positional(const std::vector<Xapian::Query> &subs)
+{
+    for (size_t i = 1; i < subs.size(); i++)
+        if (is_positional(subs[i]))
+            return true;
+    for (size_t i = 1; i < subs[0].get_num_subqueries(); i++)
+        if (is_positional(subs[0].get_subquery(i)))
+            return true;
+    return false;
+}
+
 extern "C" f8k_status_t f8k_query_combine(f8k_query_op_t op, const f8k_query_t *const *subqueries,
                                           size_t n, unsigned parameter,
                                           f8k_query_t **query_out) noexcept
@@ -1524,11 +1549,16 @@ extern "C" f8k_status_t f8k_query_combine(f8k_query_op_t op, const f8k_query_t *
             subs.push_back(subqueries[i]->query);
         /*
          * AND_MAYBE(AND_MAYBE(a, b), c) is AND_MAYBE(a, b, c): the same
-         * matches and weights.  Flat, because xapian-core 1.4.22 crashes
-         * in get_mset on the nested form when an optional branch holds a
-         * PostingSource (tests/test_xapian_search.c has the case).
+         * matches and weights.  Built flat, because xapian-core 1.4.22
+         * crashes in get_mset on the nested form when an optional branch
+         * holds a PostingSource (tests/test_xapian_search.c has the case).
+         * Never flat when an optional branch is positional: the flat form
+         * is AND_MAYBE(a, OR(b, c)), and 1.4.22 adds the weight of a NEAR
+         * in that OR to documents where its words are present but not
+         * near (test_positional_and_maybe_is_nested).
          */
-        while (op == F8K_QUERY_AND_MAYBE && subs[0].get_type() == Xapian::Query::OP_AND_MAYBE) {
+        while (op == F8K_QUERY_AND_MAYBE && subs[0].get_type() == Xapian::Query::OP_AND_MAYBE &&
+               !optional_is_positional(subs)) {
             Xapian::Query inner = subs[0];
             size_t k = inner.get_num_subqueries();
             subs.erase(subs.begin());
