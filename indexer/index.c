@@ -45,7 +45,7 @@
 #define META_FILE_PREFIX   "f8k:file:"
 #define META_FILING_PREFIX "f8k:filing:"
 #define META_LASTRUN       "f8k:lastrun"
-#define SCHEMA_VERSION     "1"
+#define SCHEMA_VERSION     "2" /* 2: no Z term where the stem is the word */
 
 /* Xapian rejects terms over 245 bytes; longer ones are hashed (Omega's 240). */
 #define TERM_LIMIT 240
@@ -206,7 +206,12 @@ static f8k_status_t on_token(void *closure, const f8k_token_t *token)
     memcpy(tg->buf, token->term, token->term_len);
     tg->buf[token->term_len] = '\0';
     status = f8k_doc_add_posting(tg->doc, tg->buf, token->position, tg->wdf);
-    if (status == F8K_STATUS_SUCCESS && token->stem != NULL && token->stem_len > 0) {
+    /* No Z term where the stem is the word itself: the word's own term
+     * stands for it (see stem_some() in query/compile.c), and six tokens
+     * in ten need no second term. */
+    if (status == F8K_STATUS_SUCCESS && token->stem != NULL && token->stem_len > 0 &&
+        !(token->stem_len == token->term_len &&
+          memcmp(token->stem, token->term, token->term_len) == 0)) {
         make_term(tg->buf, "Z", token->stem, token->stem_len);
         status = f8k_doc_add_term(tg->doc, tg->buf, tg->wdf);
     }
@@ -429,8 +434,25 @@ static f8k_status_t add_filing_terms(f8k_doc_t *doc, const f8k_filing_t *filing,
         if (status == F8K_STATUS_SUCCESS)
             status = add_boolean(doc, "XM", filing->items[i].modern);
     }
-    for (i = 0; status == F8K_STATUS_SUCCESS && i < filing->n_officers; i++)
-        status = add_boolean(doc, "XRO", filing->officers[i].role_code);
+    for (i = 0; status == F8K_STATUS_SUCCESS && i < filing->n_officers; i++) {
+        const f8k_officer_t *of = &filing->officers[i];
+        status = add_boolean(doc, "XRO", of->role_code);
+        /* The role with the direction of its change: XOEcfo:in for a CFO
+         * appointed or elected, XOEcfo:out for one who resigned, retired,
+         * was terminated or died (the query's event words pick one). */
+        if (status == F8K_STATUS_SUCCESS && of->role_code != NULL && of->role_code[0] != '\0') {
+            const char *dir = of->event == F8K_EVENT_APPOINTED || of->event == F8K_EVENT_ELECTED
+                                  ? "in"
+                              : of->event == F8K_EVENT_UNKNOWN || of->event == F8K_EVENT_SIGNED
+                                  ? NULL
+                                  : "out";
+            char term[TERM_LIMIT + 1];
+            if (dir != NULL) {
+                snprintf(term, sizeof term, "XOE%s:%s", of->role_code, dir);
+                status = f8k_doc_add_boolean_term(doc, term);
+            }
+        }
+    }
     return status;
 }
 

@@ -47,7 +47,9 @@
  *
  * Ranking boosts (add_boosts), constant weights added with AND_MAYBE, so
  * they reorder and never filter: a role the query names (a synonym
- * group such as CFO) boosts filings with an officer in that role (XRO);
+ * group such as CFO) boosts filings with an officer in that role (XRO),
+ * and more those where one arrives or leaves as the query's words say
+ * ("CFO resigned": XOEcfo:out);
  * words naming an item's subject ("bankruptcy", "change in control",
  * "auditor") boost filings reporting that item (XM, both eras).
  */
@@ -68,6 +70,7 @@
  */
 #define ROLE_BOOST          3.0 /* an officer with the role the query names */
 #define ITEM_BOOST          3.0 /* the item the query's words point at */
+#define EVENT_BOOST         2.0 /* such an officer arriving or leaving, as the query says */
 #define OFFICER_TEXT_WEIGHT 0.5 /* officer:"full name" found only in the text */
 
 /* ------------------------------------------------------------------ */
@@ -368,16 +371,37 @@ static void free_all(f8k_query_t **qs, size_t n)
         f8k_query_free(qs[i]);
 }
 
-/* A single analyzed word outside phrases: SYNONYM(term, Zstem). */
-static f8k_status_t stem_some(const qtok_t *t, f8k_query_t **out)
+/*
+ * A single analyzed word outside phrases: SYNONYM(term, Zstem, ...).
+ * The indexer writes no Z term where a word is its own stem (about six
+ * tokens in ten), so:
+ * - a word that is its own stem ("waiver") is SYNONYM(waiver, waiver,
+ *   Zwaiver): the word itself counts twice, the other forms once, as
+ *   when every token had its Z term;
+ * - another word ("waivers") is SYNONYM(waivers, Zwaiver, waiver), the
+ *   last only where the stem is its own stem (a word that stems
+ *   elsewhere would be another word's match).
+ */
+static f8k_status_t stem_some(compiler_t *c, const qtok_t *t, f8k_query_t **out)
 {
-    f8k_query_t *qs[2] = {NULL, NULL};
-    f8k_status_t status = term_query(NULL, t->term, &qs[0]);
+    f8k_query_t *qs[3] = {NULL, NULL, NULL};
+    size_t n = 0;
+    f8k_status_t status = term_query(NULL, t->term, &qs[n++]);
     if (status == F8K_STATUS_SUCCESS && t->stem[0] != '\0')
-        status = term_query("Z", t->stem, &qs[1]);
+        status = term_query("Z", t->stem, &qs[n++]);
+    if (status == F8K_STATUS_SUCCESS && t->stem[0] != '\0' && strcmp(t->stem, t->term) == 0)
+        status = term_query(NULL, t->term, &qs[n++]);
+    else if (status == F8K_STATUS_SUCCESS && t->stem[0] != '\0') {
+        qtoks_t self = {0};
+        status = analyze(c->s, t->stem, 0, &self);
+        if (status == F8K_STATUS_SUCCESS && self.n == 1 && strcmp(self.v[0].term, t->stem) == 0 &&
+            strcmp(self.v[0].stem, t->stem) == 0)
+            status = term_query(NULL, t->stem, &qs[n++]);
+        free(self.v);
+    }
     if (status == F8K_STATUS_SUCCESS)
-        status = combine(F8K_QUERY_SYNONYM, qs, 2, 0, out);
-    free_all(qs, 2);
+        status = combine(F8K_QUERY_SYNONYM, qs, n, 0, out);
+    free_all(qs, n);
     return status;
 }
 
@@ -429,7 +453,7 @@ static f8k_status_t member_query(compiler_t *c, const search_syn_member_t *m, f8
         highlight_tok(c, &t[i]);
     }
     if (m->n == 1)
-        status = stem_some(&t[0], out);
+        status = stem_some(c, &t[0], out);
     else
         status = phrase_query(NULL, t, m->n, out);
     free(t);
@@ -517,7 +541,7 @@ static f8k_status_t compile_word(compiler_t *c, const f8k_qnode_t *n, const char
     for (i = 0; i < t.n && status == F8K_STATUS_SUCCESS; i++)
         status = note_word(c, &t.v[i]);
     if (status == F8K_STATUS_SUCCESS)
-        status = t.n == 1 ? stem_some(&t.v[0], out) : phrase_query(NULL, t.v, t.n, out);
+        status = t.n == 1 ? stem_some(c, &t.v[0], out) : phrase_query(NULL, t.v, t.n, out);
     if (status == F8K_STATUS_SUCCESS && find_synonym(c->s, t.v, t.n, &g, &m))
         status = expand_group(c, g, m, out);
 done:
@@ -590,7 +614,7 @@ static f8k_status_t compile_near(compiler_t *c, const f8k_qnode_t *n, const char
     if (status != F8K_STATUS_SUCCESS || all.n == 0)
         goto done;
     if (all.n == 1) {
-        status = prefix ? term_query(prefix, all.v[0].term, out) : stem_some(&all.v[0], out);
+        status = prefix ? term_query(prefix, all.v[0].term, out) : stem_some(c, &all.v[0], out);
         goto done;
     }
     qs = calloc(all.n, sizeof *qs);
@@ -811,7 +835,7 @@ static f8k_status_t item_words(compiler_t *c, const char *number, f8k_query_t **
         for (k = 0; k < 3 && item_intent[i].words[k] != NULL && status == F8K_STATUS_SUCCESS; k++) {
             status = analyze(c->s, item_intent[i].words[k], 0, &t);
             if (status == F8K_STATUS_SUCCESS && t.n == 1)
-                status = stem_some(&t.v[0], &w[k]);
+                status = stem_some(c, &t.v[0], &w[k]);
         }
         if (status == F8K_STATUS_SUCCESS)
             status = combine(F8K_QUERY_AND, w, 3, 0, &rows[nr++]);
@@ -851,7 +875,7 @@ static f8k_status_t role_events(compiler_t *c, f8k_query_t **q)
     for (i = 0; i < n && status == F8K_STATUS_SUCCESS; i++) {
         status = analyze(c->s, events[i], 0, &t);
         if (status == F8K_STATUS_SUCCESS && t.n == 1)
-            status = stem_some(&t.v[0], &qs[i]);
+            status = stem_some(c, &t.v[0], &qs[i]);
     }
     if (status == F8K_STATUS_SUCCESS)
         status = combine(F8K_QUERY_SYNONYM, qs, n, 0, &any);
@@ -1254,6 +1278,20 @@ static bool query_has_word(compiler_t *c, const char *word)
     return found;
 }
 
+/* Words of an officer's arrival (words_in) and departure (words_out). */
+static const char *const words_in[] = {"appoint", "elect", "hire", "join", "promote", "succeed", NULL};
+static const char *const words_out[] = {"resign", "retire", "depart", "terminate", "death",
+                                        "die", "dismiss", "leave", "step", NULL};
+
+/* Whether the query's words include one of WORDS (NULL-terminated). */
+static bool query_has_any(compiler_t *c, const char *const *words)
+{
+    for (; *words != NULL; words++)
+        if (query_has_word(c, *words))
+            return true;
+    return false;
+}
+
 /*
  * AND_MAYBE(*Q, boosts): the filings of the officer roles the query
  * names (XRO) and of the items its words point at (XM), each a constant
@@ -1262,7 +1300,7 @@ static bool query_has_word(compiler_t *c, const char *word)
 static f8k_status_t add_boosts(compiler_t *c, f8k_query_t **q)
 {
     size_t n_items = sizeof item_intent / sizeof item_intent[0];
-    f8k_query_t **qs = calloc(1 + c->n_roles + n_items, sizeof *qs);
+    f8k_query_t **qs = calloc(1 + 3 * c->n_roles + n_items, sizeof *qs);
     f8k_query_t *out = NULL;
     const char *last_item = "";
     size_t n = 0, i, k;
@@ -1275,6 +1313,12 @@ static f8k_status_t add_boosts(compiler_t *c, f8k_query_t **q)
     for (i = 0; i < c->n_roles && status == F8K_STATUS_SUCCESS; i++) {
         snprintf(term, sizeof term, "XRO%s", c->roles[i]);
         status = boost_term(term, ROLE_BOOST, &qs[n++]);
+        for (k = 0; k < 2 && status == F8K_STATUS_SUCCESS; k++) {
+            if (!query_has_any(c, k == 0 ? words_in : words_out))
+                continue;
+            snprintf(term, sizeof term, "XOE%s:%s", c->roles[i], k == 0 ? "in" : "out");
+            status = boost_term(term, EVENT_BOOST, &qs[n++]);
+        }
     }
     /* Rows of one item are adjacent: each item is boosted once. */
     for (i = 0; i < n_items && status == F8K_STATUS_SUCCESS; i++) {

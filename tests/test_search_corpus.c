@@ -215,6 +215,47 @@ static void test_role_in_query(void **state)
 }
 
 /* Words that name an item's subject rank the filings reporting it first. */
+/* How many of the top ten of QUERY report an officer in ROLE whose
+ * event is one of EVENTS (NULL-terminated). */
+static size_t top_with_event(const char *query, const char *role, const char *const *events)
+{
+    json_object *o = search_json(query, "10");
+    size_t n = n_hits(o), i, j, k, with = 0;
+    for (i = 0; i < n; i++) {
+        json_object *officers = NULL;
+        bool found = false;
+        if (!json_object_object_get_ex(hit(o, i), "officers", &officers))
+            continue;
+        for (j = 0; j < json_object_array_length(officers) && !found; j++) {
+            json_object *of = json_object_array_get_idx(officers, j);
+            const char *r = str_field(of, "role"), *e = str_field(of, "event");
+            for (k = 0; events[k] != NULL && !found; k++)
+                found = r != NULL && e != NULL && strcmp(r, role) == 0 && strcmp(e, events[k]) == 0;
+        }
+        with += found;
+    }
+    json_object_put(o);
+    return with;
+}
+
+/*
+ * An officer's arrival or departure in the query's words ranks the
+ * filings reporting that change first: 5 of the top 10 for "chief
+ * financial officer resigned" reported a CFO leaving before the XOE
+ * boost, 9 with it.
+ */
+static void test_officer_event_in_query(void **state)
+{
+    static const char *const out[] = {"resigned", "retired", "terminated", "died", NULL};
+    static const char *const in[] = {"appointed", "elected", NULL};
+    size_t left = top_with_event("chief financial officer resigned", "Chief Financial Officer", out);
+    size_t came = top_with_event("CFO appointment", "Chief Financial Officer", in);
+    (void)state;
+    fprintf(stderr, "CFO leaving: %zu of 10; CFO arriving: %zu of 10\n", left, came);
+    assert_true(left >= 8);
+    assert_true(came >= 8);
+}
+
 static void test_item_intent(void **state)
 {
     json_object *o = search_json("chapter 11 bankruptcy", "10");
@@ -334,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_officer_full_name),
         cmocka_unit_test(test_role_in_query),
         cmocka_unit_test(test_item_intent),
+        cmocka_unit_test(test_officer_event_in_query),
         cmocka_unit_test(test_page_equals_full_ranking),
         cmocka_unit_test(test_negated_word_not_expanded),
         cmocka_unit_test(test_page_timing),

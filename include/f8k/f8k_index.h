@@ -15,7 +15,8 @@
  *
  * Metadata kept in the database (all keys start with "f8k:"):
  *   f8k:analyzer        f8k_analyzer_version_string() of the writer
- *   f8k:schema          the term scheme's version ("1")
+ *   f8k:schema          the term scheme's version ("2": no Z term where a
+ *                       word is its own stem)
  *   f8k:file:<hex32>    one record per indexed path (XXH3-128 of the
  *                       path): device, inode, size, mtime, content
  *                       hash, filing id, then the path
