@@ -382,6 +382,32 @@ static void test_usage_and_missing_db(void **state)
     free(nodb);
 }
 
+/*
+ * Under 100 filings the total of a page is exact, not the range that
+ * collapsing leaves ("about 16" for 14 filings, before).
+ */
+static void test_small_totals_exact(void **state)
+{
+    static const char *const queries[] = {"chief financial officer", "cfo", "the", "auditor",
+                                          "resigned"};
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        json_object *all = search_json(queries[i], NULL, NULL);
+        json_object *page = search_json(queries[i], "--limit", "3");
+        json_object *t = get(page, "total");
+        int n = (int)n_results(all);
+        if (json_object_get_int(get(t, "lower")) != n || json_object_get_int(get(t, "upper")) != n)
+            fprintf(stderr, "%s: %d filings, page total %s\n", queries[i], n,
+                    json_object_to_json_string(t));
+        assert_int_equal(json_object_get_int(get(t, "lower")), n);
+        assert_int_equal(json_object_get_int(get(t, "estimate")), n);
+        assert_int_equal(json_object_get_int(get(t, "upper")), n);
+        json_object_put(all);
+        json_object_put(page);
+    }
+}
+
 static void test_limit_zero_and_paging(void **state)
 {
     char *out = NULL, *err = NULL;
@@ -646,6 +672,7 @@ int main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_usage_and_missing_db),
         cmocka_unit_test(test_limit_zero_and_paging),
+        cmocka_unit_test(test_small_totals_exact),
         cmocka_unit_test(test_facets_count_filings),
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_snippet_and_text),
