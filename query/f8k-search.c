@@ -49,6 +49,25 @@ static void usage(FILE *out)
                  "See f8k-search(1).\n");
 }
 
+/*
+ * A command-line argument getopt refused.  A query word to exclude
+ * ("-merger") looks like an option: say how to pass it.
+ */
+static void bad_option(const char *arg)
+{
+    if (optopt >= 256)
+        fprintf(stderr, PROG ": %s needs a value\n", arg);
+    else if (arg[0] == '-' && arg[1] != '-')
+        fprintf(stderr,
+                PROG ": '%s' is not an option; a query that starts with '-' goes after '--'"
+                " (f8k-search -- %s ...)\n",
+                arg, arg);
+    else
+        fprintf(stderr, PROG ": unknown option '%s'\n", arg);
+    usage(stderr);
+}
+
+
 static bool parse_count(const char *s, unsigned *out)
 {
     char *end = NULL;
@@ -162,6 +181,7 @@ int main(int argc, char **argv)
     int c, rc = EXIT_FAILURE;
     bool has_filter = false;
 
+    opterr = 0; /* bad_option() says what went wrong */
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (c) {
         case OPT_DB:
@@ -246,7 +266,12 @@ int main(int argc, char **argv)
             usage(stdout);
             return EXIT_SUCCESS;
         default:
-            usage(stderr);
+            /* In a cluster ("-merger") getopt stays on the argument until
+             * its last letter; after a long option it has moved past. */
+            bad_option(optopt > 0 && optopt < 256 && optind < argc && argv[optind][0] == '-' &&
+                               strchr(argv[optind], optopt) != NULL
+                           ? argv[optind]
+                           : argv[optind - 1]);
             return EXIT_USAGE;
         }
     }

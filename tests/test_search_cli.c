@@ -379,6 +379,24 @@ static void test_usage_and_missing_db(void **state)
     assert_int_equal(rc, 0);
     free(out);
     free(err);
+    /* A word to exclude first looks like an option: the message says
+     * how to pass it, and after "--" it is the query. */
+    rc = search(&out, &err, "-sommelier", "ransomware", NULL);
+    assert_int_equal(rc, 2);
+    assert_non_null(strstr(err, "'-sommelier' is not an option"));
+    assert_non_null(strstr(err, "after '--'"));
+    free(out);
+    free(err);
+    rc = search(&out, &err, "--format", "paths", "--", "-sommelier", "ransomware", NULL);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "cybersecurity"));
+    free(out);
+    free(err);
+    rc = search(&out, &err, "--bogus", "x", NULL);
+    assert_int_equal(rc, 2);
+    assert_non_null(strstr(err, "unknown option '--bogus'"));
+    free(out);
+    free(err);
     free(nodb);
 }
 
