@@ -9,9 +9,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-int f8k_dbpath_open_index(const char *prog, const char *path, double wait_seconds,
-                          struct f8k_index **index_out)
+int f8k_dbpath_open_index(const char *prog, const char *path, const char *shard_by,
+                          double wait_seconds, struct f8k_index **index_out)
 {
     char *err = NULL;
     f8k_status_t status = f8k_dbpath_make_parent(path, &err);
@@ -21,7 +22,7 @@ int f8k_dbpath_open_index(const char *prog, const char *path, double wait_second
     if (status == F8K_STATUS_SUCCESS) {
         free(err);
         err = NULL;
-        status = f8k_index_open(path, wait_seconds, index_out, &err);
+        status = f8k_index_open_sharded(path, shard_by, wait_seconds, index_out, &err);
     }
     if (status == F8K_STATUS_DB_LOCKED) {
         fprintf(stderr,
@@ -29,6 +30,14 @@ int f8k_dbpath_open_index(const char *prog, const char *path, double wait_second
                 "(EX_TEMPFAIL): cron will retry on its next run, or use --wait-lock\n",
                 prog, path, wait_seconds > 0 ? " (waited too long)" : "");
         rc = 75;
+    } else if (status == F8K_STATUS_INVALID_ARG || status == F8K_STATUS_UNSUPPORTED) {
+        /* One line that says what to do instead (it names the path). */
+        const char *why = err != NULL ? err : f8k_status_to_string(status);
+        if (strncmp(why, path, strlen(path)) == 0)
+            fprintf(stderr, "%s: %s\n", prog, why);
+        else
+            fprintf(stderr, "%s: %s: %s\n", prog, path, why);
+        rc = 2;
     } else if (status != F8K_STATUS_SUCCESS) {
         fprintf(stderr, "%s: %s: %s%s%s\n", prog, path, f8k_status_to_string(status),
                 err != NULL && err[0] != '\0' ? ": " : "", err != NULL ? err : "");

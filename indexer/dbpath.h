@@ -37,13 +37,15 @@ f8k_status_t f8k_dbpath_make_parent(const char *path, char **error_out);
 /*
  * CLI helper: resolve nothing, just open the index at PATH for
  * writing (creating its parent directories), waiting WAIT_SECONDS for
- * the lock.  On failure prints "PROG: PATH: reason" to stderr and
- * returns the exit code (75 when locked, 1 otherwise); returns 0 and
- * sets *index_out on success.
+ * the lock; SHARD_BY (NULL: none) as f8k_index_open_sharded() takes
+ * it.  On failure prints "PROG: PATH: reason" to stderr and returns
+ * the exit code (75 when locked; 2 when the database cannot take the
+ * command: a conflicting or misplaced --shard-by, a remote shard; 1
+ * otherwise); returns 0 and sets *index_out on success.
  */
 struct f8k_index;
-int f8k_dbpath_open_index(const char *prog, const char *path, double wait_seconds,
-                          struct f8k_index **index_out);
+int f8k_dbpath_open_index(const char *prog, const char *path, const char *shard_by,
+                          double wait_seconds, struct f8k_index **index_out);
 
 F8K_END_DECLS
 

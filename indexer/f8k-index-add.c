@@ -1,6 +1,10 @@
 /*
  * f8k-index-add.c - `f8k-index [--db PATH] add [--jobs N]
- * [--wait-lock[=SECONDS]] [--prune] [--quiet] PATH...`
+ * [--wait-lock[=SECONDS]] [--prune] [--quiet] [--shard-by year|hash:N] PATH...`
+ *
+ * --shard-by makes PATH a new sharded index (a directory of one
+ * database per shard behind a stub; see f8k_index_open_sharded());
+ * later adds need no --shard-by, and a different one exits 2.
  *
  * Output: on a terminal, a progress bar on stderr (files, MB/s, ETA);
  * each failing input as "f8k-index: PATH: reason" on stderr; at the
@@ -9,9 +13,11 @@
  * --quiet prints only the errors.
  *
  * Exit: 0 all indexed; 1 some input failed (the rest is indexed) or
- * the database failed; 2 usage; 75 another writer holds the lock;
- * 130 / 143 interrupted by SIGINT / SIGTERM (what was done is
- * committed first, the summary is still printed).
+ * the database failed; 2 usage (also: --shard-by on an index made
+ * another way, add to a stub f8k-index did not make, a stub with a
+ * remote shard); 75 another writer holds the lock; 130 / 143
+ * interrupted by SIGINT / SIGTERM (what was done is committed first,
+ * the summary is still printed).
  */
 #include <getopt.h>
 #include <limits.h>
@@ -41,9 +47,13 @@ static void on_signal(int signo)
 }
 
 static const struct option add_options[] = {
-    {"jobs", required_argument, NULL, 'j'}, {"wait-lock", optional_argument, NULL, 'w'},
-    {"prune", no_argument, NULL, 'p'},      {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+    {"jobs", required_argument, NULL, 'j'},
+    {"wait-lock", optional_argument, NULL, 'w'},
+    {"prune", no_argument, NULL, 'p'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"shard-by", required_argument, NULL, 's'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 typedef struct cli_progress {
@@ -54,8 +64,8 @@ typedef struct cli_progress {
 static void add_usage(FILE *out)
 {
     fprintf(out,
-            "Usage: %s [--db PATH] add [--jobs N] [--wait-lock[=SECONDS]] [--prune] [--quiet] "
-            "PATH...\n",
+            "Usage: %s [--db PATH] add [--jobs N] [--wait-lock[=SECONDS]] [--prune] [--quiet]\n"
+            "          [--shard-by year|hash:N] PATH...\n",
             f8k_index_progname);
 }
 
@@ -114,6 +124,9 @@ static void on_progress(void *closure, const f8k_index_event_t *ev)
     }
 }
 
+/* hash:N takes 1 <= N <= this (as the library does). */
+#define SHARD_HASH_MAX 64
+
 static bool parse_unsigned(const char *s, unsigned long max, unsigned long *out)
 {
     char *end = NULL;
@@ -127,6 +140,15 @@ static bool parse_unsigned(const char *s, unsigned long max, unsigned long *out)
     return true;
 }
 
+/* Whether S is a --shard-by scheme: "year" or "hash:N". */
+static bool valid_shard_by(const char *s)
+{
+    unsigned long n = 0;
+    if (strcmp(s, "year") == 0)
+        return true;
+    return strncmp(s, "hash:", 5) == 0 && parse_unsigned(s + 5, SHARD_HASH_MAX, &n) && n >= 1;
+}
+
 int f8k_index_add_command(int argc, char **argv)
 {
     f8k_index_add_options_t opts;
@@ -135,6 +157,7 @@ int f8k_index_add_command(int argc, char **argv)
     cli_progress_t cp = {false, false};
     struct sigaction sa;
     char *db = NULL;
+    const char *shard_by = NULL;
     double wait = 0, seconds = 0;
     bool quiet = false;
     unsigned long v = 0;
@@ -171,6 +194,15 @@ int f8k_index_add_command(int argc, char **argv)
         case 'q':
             quiet = true;
             break;
+        case 's':
+            if (!valid_shard_by(optarg)) {
+                fprintf(stderr,
+                        "%s: add: --shard-by takes year or hash:N (N from 1 to %d), not '%s'\n",
+                        f8k_index_progname, SHARD_HASH_MAX, optarg);
+                return F8K_EXIT_USAGE;
+            }
+            shard_by = optarg;
+            break;
         case 'h':
             add_usage(stdout);
             return F8K_EXIT_OK;
@@ -189,7 +221,7 @@ int f8k_index_add_command(int argc, char **argv)
         fprintf(stderr, "%s: no database path: use --db PATH or set F8K_DB\n", f8k_index_progname);
         return F8K_EXIT_USAGE;
     }
-    rc = f8k_dbpath_open_index(f8k_index_progname, db, wait, &index);
+    rc = f8k_dbpath_open_index(f8k_index_progname, db, shard_by, wait, &index);
     if (rc != 0)
         goto done;
 
@@ -210,7 +242,10 @@ int f8k_index_add_command(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     clear_bar(&cp);
-    if (status != F8K_STATUS_SUCCESS && status != F8K_STATUS_INTERRUPTED) {
+    if (status == F8K_STATUS_UNSUPPORTED) {
+        fprintf(stderr, "%s: %s\n", f8k_index_progname, f8k_index_last_error(index));
+        rc = F8K_EXIT_USAGE;
+    } else if (status != F8K_STATUS_SUCCESS && status != F8K_STATUS_INTERRUPTED) {
         fprintf(stderr, "%s: %s: %s: %s\n", f8k_index_progname, db, f8k_status_to_string(status),
                 f8k_index_last_error(index));
         rc = F8K_EXIT_FAILED;
@@ -223,7 +258,7 @@ int f8k_index_add_command(int argc, char **argv)
         fprintf(stderr, "%s: %s: %s\n", f8k_index_progname, db, f8k_status_to_string(status));
         rc = F8K_EXIT_FAILED;
     }
-    if (!quiet)
+    if (!quiet && rc != F8K_EXIT_USAGE)
         printf("added %lu, replaced %lu, unchanged %lu, removed %lu, failed %lu in %.1f s\n",
                counts.added, counts.replaced, counts.unchanged, counts.removed, counts.failed,
                seconds);

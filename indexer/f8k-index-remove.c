@@ -55,7 +55,7 @@ int f8k_index_remove_command(int argc, char **argv)
         fprintf(stderr, "%s: no database path: use --db PATH or set F8K_DB\n", f8k_index_progname);
         return F8K_EXIT_USAGE;
     }
-    rc = f8k_dbpath_open_index(f8k_index_progname, db, 0, &index);
+    rc = f8k_dbpath_open_index(f8k_index_progname, db, NULL, 0, &index);
     for (i = optind; rc != F8K_EXIT_LOCKED && index != NULL && i < argc; i++) {
         bool found = false;
         f8k_status_t status = f8k_index_remove(index, argv[i], &found);

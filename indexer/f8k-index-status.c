@@ -2,11 +2,15 @@
  * f8k-index-status.c - `f8k-index [--db PATH] status [--format text|json]`
  *
  * Prints the filings, documents, files tracked, size on disk, the last
- * add (time and counts) and the analyzer version of the index.  Reads
- * only: works while a writer is indexing.  --format json prints one
- * object:
+ * add (time and counts) and the analyzer version of the index; for a
+ * stub (a sharded index), the totals and then one line per shard.
+ * Reads only: works while a writer is indexing.  --format json prints
+ * one object:
  *   {"database": "...", "filings": N, "documents": N, "files": N,
- *    "disk_bytes": N, "analyzer": "..." | null, "last_run": {...} | null}
+ *    "disk_bytes": N, "analyzer": "..." | null, "last_run": {...} | null,
+ *    "shard_by": "year" | "hash:N" | null,                 (a stub only)
+ *    "shards": [{"name": "1994", "remote": false, "filings": N,
+ *                "documents": N, "files": N, "disk_bytes": N}, ...]}
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -32,6 +36,7 @@ static void status_usage(FILE *out)
 
 static void print_text(const char *db, const f8k_index_status_t *st)
 {
+    size_t i;
     json_object *last = st->last_run != NULL ? json_tokener_parse(st->last_run) : NULL;
     printf("database: %s\n", db);
     printf("filings: %lu\n", st->filings);
@@ -42,7 +47,6 @@ static void print_text(const char *db, const f8k_index_status_t *st)
     if (last != NULL) {
         json_object *v = NULL;
         const char *names[] = {"added", "replaced", "unchanged", "removed", "failed"};
-        size_t i;
         printf("last run: %s",
                json_object_object_get_ex(last, "time", &v) ? json_object_get_string(v) : "?");
         for (i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -57,6 +61,17 @@ static void print_text(const char *db, const f8k_index_status_t *st)
         printf("last run: (never)\n");
     }
     json_object_put(last);
+    if (st->n_shards > 0)
+        printf("shards: %zu%s%s\n", st->n_shards, st->shard_by != NULL ? ", by " : "",
+               st->shard_by != NULL ? st->shard_by : "");
+    for (i = 0; i < st->n_shards; i++) {
+        const f8k_index_shard_status_t *sh = &st->shards[i];
+        if (sh->remote)
+            printf("  %s: (remote; counted in the totals above)\n", sh->name);
+        else
+            printf("  %s: %lu filings, %lu documents, %lu files, %.1f MB\n", sh->name, sh->filings,
+                   sh->documents, sh->files, (double)sh->disk_bytes / 1e6);
+    }
 }
 
 static void print_json(const char *db, const f8k_index_status_t *st)
@@ -71,6 +86,24 @@ static void print_json(const char *db, const f8k_index_status_t *st)
                            st->analyzer != NULL ? json_object_new_string(st->analyzer) : NULL);
     json_object_object_add(o, "last_run",
                            st->last_run != NULL ? json_tokener_parse(st->last_run) : NULL);
+    if (st->n_shards > 0) {
+        json_object *shards = json_object_new_array();
+        size_t i;
+        json_object_object_add(o, "shard_by",
+                               st->shard_by != NULL ? json_object_new_string(st->shard_by) : NULL);
+        for (i = 0; i < st->n_shards; i++) {
+            const f8k_index_shard_status_t *sh = &st->shards[i];
+            json_object *s = json_object_new_object();
+            json_object_object_add(s, "name", json_object_new_string(sh->name));
+            json_object_object_add(s, "remote", json_object_new_boolean(sh->remote));
+            json_object_object_add(s, "filings", json_object_new_int64((int64_t)sh->filings));
+            json_object_object_add(s, "documents", json_object_new_int64((int64_t)sh->documents));
+            json_object_object_add(s, "files", json_object_new_int64((int64_t)sh->files));
+            json_object_object_add(s, "disk_bytes", json_object_new_int64((int64_t)sh->disk_bytes));
+            json_object_array_add(shards, s);
+        }
+        json_object_object_add(o, "shards", shards);
+    }
     printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);

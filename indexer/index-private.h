@@ -6,6 +6,7 @@
 #ifndef F8K_INDEX_PRIVATE_H
 #define F8K_INDEX_PRIVATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <f8k/f8k_analyzer.h>
@@ -64,5 +65,99 @@ void index_file_key(const char *path, char key_out[48]);
  * is 0 or 1.
  */
 size_t index_shard_of(const char *filing_id, size_t n_shards);
+
+/* ------------------------------------------------------------------ */
+/* Sharded indexes (add --shard-by): indexer/index-shard.c             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A sharded index is a directory holding a Xapian stub file XAPIANDB
+ * (so that every Xapian tool and f8k-search open the directory as one
+ * database), one f8k database per shard beside it, and the lock file
+ * INDEX_LOCK_FILE.  The stub's first line records the scheme:
+ *   # f8k-index shard-by year      (or hash:N)
+ * and each shard is an `auto NAME` line, NAME relative to the directory.
+ */
+#define INDEX_STUB_FILE      "XAPIANDB"
+#define INDEX_LOCK_FILE      "f8k-index.lock"
+#define INDEX_SCHEME_HEADER  "# f8k-index shard-by "
+#define INDEX_HASH_MAX       64 /* hash:N takes 1 <= N <= this */
+#define INDEX_SHARD_NAME_MAX 16 /* "1994", "undated", "h07", with the NUL */
+
+typedef enum index_scheme_kind {
+    INDEX_SCHEME_NONE, /* a stub f8k-index did not write: no routing */
+    INDEX_SCHEME_YEAR, /* one shard per year of the sort date, plus "undated" */
+    INDEX_SCHEME_HASH  /* N shards "h00".. by index_shard_of() of the filing id */
+} index_scheme_kind_t;
+
+typedef struct index_scheme {
+    index_scheme_kind_t kind;
+    unsigned n; /* INDEX_SCHEME_HASH: the number of shards */
+} index_scheme_t;
+
+/* Parse "year" or "hash:N" (1 <= N <= INDEX_HASH_MAX); false otherwise. */
+bool index_scheme_parse(const char *text, index_scheme_t *out);
+
+/* The scheme as add --shard-by takes it ("year", "hash:3"; "none"). */
+void index_scheme_format(const index_scheme_t *scheme, char out[INDEX_SHARD_NAME_MAX]);
+
+/*
+ * The year shard of a filing: "YYYY" of FILED, else of REPORTED (the
+ * date the year value comes from), when that date has eight digits and
+ * its year is from 1900 to 2099; else "undated".
+ */
+void index_year_shard(const char *filed, const char *reported, char out[INDEX_SHARD_NAME_MAX]);
+
+/* The shard NAME of a filing under SCHEME (YEAR_SHARD from index_year_shard()). */
+void index_shard_name(const index_scheme_t *scheme, const char *filing_id, const char *year_shard,
+                      char out[INDEX_SHARD_NAME_MAX]);
+
+/* A stub file read into its parts. */
+typedef struct index_stub {
+    char *file;            /* the stub file */
+    char *dir;             /* the directory relative shard paths start from */
+    index_scheme_t scheme; /* from the header line; NONE without one */
+    size_t n;              /* local shards (auto/glass lines), in file order */
+    char **names;          /* each as written */
+    char **paths;          /* each resolved against DIR */
+    size_t n_remote;       /* remote lines */
+    char **remotes;        /* each line, blanks collapsed */
+} index_stub_t;
+
+/* The stub file PATH names: PATH itself (a regular file) or PATH/XAPIANDB; NULL when neither. */
+char *index_stub_file_of(const char *path);
+
+/*
+ * Read the stub FILE.  A line that is neither a comment, `auto PATH`,
+ * `glass PATH` nor `remote ...` is an error naming FILE and the line.
+ * Return value: SUCCESS; NOMEM; IO or DB_OPEN with *error_message set.
+ */
+f8k_status_t index_stub_read(const char *file, index_stub_t *stub, char **error_message);
+
+/* Append the local shard NAME (a path relative to STUB->dir). */
+f8k_status_t index_stub_add(index_stub_t *stub, const char *name);
+
+/* The local shard called NAME, or -1. */
+long index_stub_find(const index_stub_t *stub, const char *name);
+
+/*
+ * Write STUB (header and local shards, sorted by name) to STUB->file
+ * atomically: a new file beside it, synced, renamed over it; readers
+ * see the old list or the new one, never part of one.
+ */
+f8k_status_t index_stub_write(const index_stub_t *stub, char **error_message);
+
+/* Free what STUB holds and zero it.  NULL is a no-op. */
+void index_stub_clear(index_stub_t *stub);
+
+/*
+ * Take the exclusive lock of the sharded index directory DIR
+ * (DIR/INDEX_LOCK_FILE, flock): WAIT_SECONDS <= 0 fails at once with
+ * DB_LOCKED when another process holds it, > 0 polls that long.  The
+ * lock goes with the descriptor *FD_OUT (close it to release; a killed
+ * process releases it too).
+ */
+f8k_status_t index_lock_dir(const char *dir, double wait_seconds, int *fd_out,
+                            char **error_message);
 
 #endif /* F8K_INDEX_PRIVATE_H */

@@ -10,8 +10,10 @@
  * every batch; or, in a build from empty with JOBS >= 2, routes each
  * filing to one of several shard writer threads, whose temporary
  * databases are merged into the index at the end ("Parallel build"
- * below).  All queues are bounded, so memory does not grow with the
- * size of the input.
+ * below).  A sharded index (add --shard-by) always writes through one
+ * writer thread per permanent shard ("Sharded index" below).  All
+ * queues are bounded, so memory does not grow with the size of the
+ * input.
  */
 #include <f8k/f8k_index.h>
 #include <f8k/f8k_schema.h>
@@ -55,9 +57,10 @@
 #define BATCH_BYTES (24ULL << 20)
 
 struct f8k_index {
-    f8k_db_t *db;     /* the writable database (holds the lock) */
-    char *path;       /* the database path */
-    char *last_error; /* malloc'd; "" when none */
+    f8k_db_t *db;            /* the writable database (holds the lock); NULL when sharded */
+    char *path;              /* the database path */
+    char *last_error;        /* malloc'd; "" when none */
+    struct sharded *sharded; /* a sharded index (a stub of shards); else NULL */
 };
 
 /* ------------------------------------------------------------------ */
@@ -730,13 +733,19 @@ typedef struct job {
     bool failed;
     f8k_status_t status; /* the failure's status */
     char *reason;        /* malloc'd one-line reason */
+    long rec_shard;      /* sharded index: the shard holding the file's record, or -1 */
     /* Results. */
     bool same_content; /* JOB_CONFIRM: content unchanged */
     char hash[33];
     char id[INDEX_ID_MAX];
+    char year[INDEX_SHARD_NAME_MAX]; /* the filing's year shard (index_year_shard()) */
     f8k_doc_t **docs;
     size_t n_docs;
     size_t bytes;
+    /* Sharded index: a copy that tells another shard to forget the
+     * filing (purge_job()), and whether the filing moved shards. */
+    bool purge;
+    bool moved;
 } job_t;
 
 typedef struct job_queue {
@@ -793,6 +802,7 @@ static job_t *job_new(const char *path, const struct stat *st)
     }
     if (st != NULL)
         job->st = *st;
+    job->rec_shard = -1;
     return job;
 }
 
@@ -1175,6 +1185,7 @@ static void run_job(f8k_analyzer_t *analyzer, job_t *job)
         goto done;
     }
     index_filing_id(filing, buf, len, job->id);
+    index_year_shard(filing->filed, filing->date_of_report, job->year);
     status = index_filing_documents(analyzer, filing, job->id, job->path, &job->docs, &job->n_docs);
     if (status != F8K_STATUS_SUCCESS)
         job_fail(job, status, NULL);
@@ -1336,10 +1347,19 @@ static f8k_status_t store_job(f8k_db_t *db, const job_t *job, bool *had_out)
  * the index.  Until then the index has no document and no file
  * record, so a build killed before the merge leaves an empty index:
  * the next run builds it again, after removing the stale shards.
+ *
+ * A sharded index (add --shard-by) uses the same writer threads over
+ * its permanent shards, one thread per shard; the shards stay.
  */
 #define SHARD_DIR_PREFIX "f8k-shard."
 #define SHARD_QUEUE      8 /* finished jobs waiting for each shard writer */
-#define SHARDS_MAX       8
+#define SHARDS_QUEUED    64 /* ... and for all of them (a year index has dozens) */
+#define SHARDS_MAX       8  /* temporary shards of a parallel build */
+
+/* The permanent shards of a sharded index share BATCH_BYTES of input in
+ * memory (each commits after its share), but commit no smaller batches
+ * than this: a year index has a few dozen shards. */
+#define SHARD_BATCH_BYTES_MIN (1ULL << 20)
 
 typedef struct shard {
     struct shard_set *set;
@@ -1352,17 +1372,21 @@ typedef struct shard {
     size_t pending;                   /* documents since the last commit */
     unsigned long long pending_bytes; /* bytes of their files */
     unsigned long replaced;           /* filings met again in this run */
+    unsigned long written;            /* jobs written (read after the writer exits) */
     f8k_status_t status;              /* the first failure (set->mutex) */
     char *error;                      /* its message */
 } shard_t;
 
 typedef struct shard_set {
     pthread_mutex_t mutex;
-    pthread_cond_t room; /* the caller: room in a queue */
-    bool closing;        /* writers: finish the queue, then exit */
-    size_t batch;        /* commit every BATCH documents */
-    size_t n;
-    shard_t shards[SHARDS_MAX];
+    pthread_cond_t room;            /* the caller: room in a queue */
+    bool closing;                   /* writers: finish the queue, then exit */
+    bool permanent;                 /* a sharded index's shards: DBs not ours to close */
+    size_t batch;                   /* commit every BATCH documents */
+    unsigned long long batch_bytes; /* or this many bytes of input (mutex) */
+    size_t queued;                  /* jobs in all the queues */
+    size_t n, cap;
+    shard_t **shards;
 } shard_set_t;
 
 size_t index_shard_of(const char *filing_id, size_t n_shards)
@@ -1383,17 +1407,49 @@ static void shard_fail(shard_t *sh, f8k_status_t status, const char *message)
     pthread_mutex_unlock(&sh->set->mutex);
 }
 
-/* Write one job into the shard; commit when the batch is full. */
-static f8k_status_t shard_write(shard_t *sh, const job_t *job)
+/*
+ * Forget in DB what the purge JOB supersedes, now that its filing is
+ * written to another shard: the filing itself, the filing DB's record
+ * of the file names (when it came from that file), and the record.
+ */
+static f8k_status_t purge_job(f8k_db_t *db, const job_t *job)
+{
+    char key[INDEX_ID_MAX + 16], fkey[48];
+    char *value = NULL, *from = NULL;
+    file_record_t rec;
+    bool removed = false, found = false;
+    f8k_status_t status = remove_filing(db, job->id, false, &removed);
+
+    if (status == F8K_STATUS_SUCCESS)
+        status = read_record(db, job->path, &rec, &value, &found);
+    if (status == F8K_STATUS_SUCCESS && found && strcmp(rec.id, job->id) != 0) {
+        snprintf(key, sizeof key, "%s%s", META_FILING_PREFIX, rec.id);
+        status = f8k_db_get_metadata(db, key, &from, NULL);
+        if (status == F8K_STATUS_SUCCESS && from != NULL && strcmp(from, job->path) == 0)
+            status = remove_filing(db, rec.id, false, &removed);
+    }
+    index_file_key(job->path, fkey);
+    if (status == F8K_STATUS_SUCCESS && found)
+        status = f8k_db_set_metadata(db, fkey, "", 0);
+    free(from);
+    free(value);
+    return status;
+}
+
+/* Write one job into the shard; commit when the batch is full (BATCH_BYTES: its input bytes). */
+static f8k_status_t shard_write(shard_t *sh, const job_t *job, unsigned long long batch_bytes)
 {
     bool had = false;
-    f8k_status_t status = store_job(sh->db, job, &had);
+    f8k_status_t status = job->purge ? purge_job(sh->db, job) : store_job(sh->db, job, &had);
+    if (status == F8K_STATUS_SUCCESS)
+        sh->written++;
     if (status != F8K_STATUS_SUCCESS || job->same_content)
         return status;
-    sh->replaced += had;
-    sh->pending += job->n_docs;
+    /* A filing that moved here from another shard was counted already. */
+    sh->replaced += had && !job->moved;
+    sh->pending += job->purge ? 1 : job->n_docs;
     sh->pending_bytes += job->bytes;
-    if (sh->pending >= sh->set->batch || sh->pending_bytes >= BATCH_BYTES) {
+    if (sh->pending >= sh->set->batch || sh->pending_bytes >= batch_bytes) {
         sh->pending = 0;
         sh->pending_bytes = 0;
         status = f8k_db_commit(sh->db);
@@ -1409,37 +1465,46 @@ static void *shard_main(void *arg)
     for (;;) {
         job_t *job = NULL;
         bool failed = false;
+        unsigned long long batch_bytes;
         pthread_mutex_lock(&set->mutex);
         while (sh->queue.count == 0 && !set->closing)
             pthread_cond_wait(&sh->work, &set->mutex);
         job = queue_pop(&sh->queue);
+        set->queued -= job != NULL;
         failed = sh->status != F8K_STATUS_SUCCESS;
+        batch_bytes = set->batch_bytes;
         pthread_cond_signal(&set->room);
         pthread_mutex_unlock(&set->mutex);
         if (job == NULL)
             break;
         if (!failed) {
-            f8k_status_t status = shard_write(sh, job);
-            if (status != F8K_STATUS_SUCCESS)
-                shard_fail(sh, status, f8k_db_last_error(sh->db));
+            f8k_status_t status = shard_write(sh, job, batch_bytes);
+            if (status != F8K_STATUS_SUCCESS) {
+                char *message = NULL;
+                set_message(&message, sh->path, ": ", f8k_db_last_error(sh->db), NULL);
+                shard_fail(sh, status, message);
+                free(message);
+            }
         }
         job_free(job);
     }
     return NULL;
 }
 
-/* Hand JOB (now the shard's) to the writer of its filing's shard, waiting for room. */
-static f8k_status_t shards_push(shard_set_t *set, job_t *job)
+/* Hand JOB (now the shard's) to the writer of shard K, waiting for room. */
+static f8k_status_t shards_push(shard_set_t *set, size_t k, job_t *job)
 {
-    shard_t *sh = &set->shards[index_shard_of(job->id[0] != '\0' ? job->id : job->old_id, set->n)];
+    shard_t *sh = set->shards[k];
     f8k_status_t status;
 
     pthread_mutex_lock(&set->mutex);
-    while (sh->queue.count >= SHARD_QUEUE && sh->status == F8K_STATUS_SUCCESS)
+    while ((sh->queue.count >= SHARD_QUEUE || set->queued >= SHARDS_QUEUED) &&
+           sh->status == F8K_STATUS_SUCCESS)
         pthread_cond_wait(&set->room, &set->mutex);
     status = sh->status;
     if (status == F8K_STATUS_SUCCESS) {
         queue_push(&sh->queue, job);
+        set->queued++;
         job = NULL;
         pthread_cond_signal(&sh->work);
     }
@@ -1453,8 +1518,8 @@ static const char *shards_error(const shard_set_t *set)
 {
     size_t k;
     for (k = 0; set != NULL && k < set->n; k++)
-        if (set->shards[k].error != NULL)
-            return set->shards[k].error;
+        if (set->shards[k]->error != NULL)
+            return set->shards[k]->error;
     return NULL;
 }
 
@@ -1492,17 +1557,17 @@ static void shards_stop(shard_set_t *set)
     pthread_mutex_lock(&set->mutex);
     set->closing = true;
     for (k = 0; k < set->n; k++)
-        pthread_cond_signal(&set->shards[k].work);
+        pthread_cond_signal(&set->shards[k]->work);
     pthread_mutex_unlock(&set->mutex);
     for (k = 0; k < set->n; k++) {
-        if (set->shards[k].started)
-            pthread_join(set->shards[k].thread, NULL);
-        set->shards[k].started = false;
+        if (set->shards[k]->started)
+            pthread_join(set->shards[k]->thread, NULL);
+        set->shards[k]->started = false;
     }
 }
 
-/* Stop the writers (after their queues are done), delete the shard
- * databases and free SET.  NULL is a no-op. */
+/* Stop the writers (after their queues are done), delete the
+ * temporary shard databases and free SET.  NULL is a no-op. */
 static void shards_free(shard_set_t *set)
 {
     size_t k;
@@ -1510,53 +1575,101 @@ static void shards_free(shard_set_t *set)
         return;
     shards_stop(set);
     for (k = 0; k < set->n; k++) {
-        shard_t *sh = &set->shards[k];
-        f8k_db_close(sh->db);
-        if (sh->path != NULL)
-            remove_tree(sh->path);
-        free(sh->path);
+        shard_t *sh = set->shards[k];
+        if (!set->permanent) {
+            f8k_db_close(sh->db);
+            if (sh->path != NULL)
+                remove_tree(sh->path);
+            free(sh->path);
+        }
         free(sh->error);
         pthread_cond_destroy(&sh->work);
+        free(sh);
     }
+    free(set->shards);
     pthread_cond_destroy(&set->room);
     pthread_mutex_destroy(&set->mutex);
     free(set);
+}
+
+static shard_set_t *shards_new(size_t batch, unsigned long long batch_bytes, bool permanent)
+{
+    shard_set_t *set = calloc(1, sizeof *set);
+    if (set == NULL)
+        return NULL;
+    pthread_mutex_init(&set->mutex, NULL);
+    pthread_cond_init(&set->room, NULL);
+    set->batch = batch;
+    set->batch_bytes = batch_bytes;
+    set->permanent = permanent;
+    return set;
+}
+
+/* Add a shard writing DB (at PATH) to SET and start its writer.  Once in
+ * SET (set->n grew), a temporary shard's PATH (malloc'd) and DB are SET's;
+ * a permanent shard's stay the caller's. */
+static f8k_status_t shards_add(shard_set_t *set, char *path, f8k_db_t *db, char **error_message)
+{
+    shard_t *sh = NULL;
+    if (set->n == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 8;
+        shard_t **grown = realloc(set->shards, cap * sizeof *grown);
+        if (grown == NULL)
+            return F8K_STATUS_NOMEM;
+        set->shards = grown;
+        set->cap = cap;
+    }
+    sh = calloc(1, sizeof *sh);
+    if (sh == NULL)
+        return F8K_STATUS_NOMEM;
+    sh->set = set;
+    sh->path = path;
+    sh->db = db;
+    pthread_cond_init(&sh->work, NULL);
+    pthread_mutex_lock(&set->mutex);
+    set->shards[set->n++] = sh;
+    /* Each permanent shard batches in memory on its own: share BATCH_BYTES. */
+    if (set->permanent)
+        set->batch_bytes = BATCH_BYTES / set->n > SHARD_BATCH_BYTES_MIN ? BATCH_BYTES / set->n
+                                                                        : SHARD_BATCH_BYTES_MIN;
+    pthread_mutex_unlock(&set->mutex);
+    if (pthread_create(&sh->thread, NULL, shard_main, sh) != 0) {
+        set_message(error_message, "could not start a shard writer", NULL);
+        return F8K_STATUS_INTERNAL;
+    }
+    sh->started = true;
+    return F8K_STATUS_SUCCESS;
 }
 
 /* Create N (2..SHARDS_MAX) shard databases in the index directory DB and start their writers. */
 static f8k_status_t shards_start(const char *db, size_t n, size_t batch, shard_set_t **set_out,
                                  char **error_message)
 {
-    shard_set_t *set = calloc(1, sizeof *set);
+    shard_set_t *set = shards_new(batch, BATCH_BYTES, false);
     f8k_status_t status = F8K_STATUS_NOMEM;
     size_t k;
 
     *set_out = NULL;
     if (set == NULL)
         return status;
-    pthread_mutex_init(&set->mutex, NULL);
-    pthread_cond_init(&set->room, NULL);
-    set->batch = batch;
-    set->n = n;
     for (k = 0; k < n; k++) {
-        shard_t *sh = &set->shards[k];
-        sh->set = set;
-        pthread_cond_init(&sh->work, NULL);
-        sh->path = malloc(strlen(db) + sizeof SHARD_DIR_PREFIX + 24);
-        if (sh->path == NULL) {
+        f8k_db_t *shard_db = NULL;
+        char *path = malloc(strlen(db) + sizeof SHARD_DIR_PREFIX + 24);
+        size_t before = set->n;
+        if (path == NULL) {
             status = F8K_STATUS_NOMEM;
             break;
         }
-        sprintf(sh->path, "%s/%s%zu", db, SHARD_DIR_PREFIX, k);
-        status = f8k_db_open_writable(sh->path, 0, &sh->db, error_message);
+        sprintf(path, "%s/%s%zu", db, SHARD_DIR_PREFIX, k);
+        status = f8k_db_open_writable(path, 0, &shard_db, error_message);
+        if (status == F8K_STATUS_SUCCESS)
+            status = shards_add(set, path, shard_db, error_message);
+        if (status != F8K_STATUS_SUCCESS && set->n == before) {
+            f8k_db_close(shard_db); /* not in SET: ours to drop */
+            free(path);
+        }
         if (status != F8K_STATUS_SUCCESS)
             break;
-        if (pthread_create(&sh->thread, NULL, shard_main, sh) != 0) {
-            status = F8K_STATUS_INTERNAL;
-            set_message(error_message, "could not start a shard writer", NULL);
-            break;
-        }
-        sh->started = true;
     }
     if (status != F8K_STATUS_SUCCESS) {
         shards_free(set);
@@ -1568,8 +1681,9 @@ static f8k_status_t shards_start(const char *db, size_t n, size_t batch, shard_s
 
 /*
  * Let the writers finish their queues and commit their shards; count
- * the filings a shard met twice as replaced, not added.  The shards
- * stay (closed) for the merge.
+ * the filings a shard met twice as replaced, not added.  Temporary
+ * shards are closed (they stay for the merge); a sharded index's stay
+ * open, committed.
  */
 static f8k_status_t shards_finish(shard_set_t *set, f8k_index_counts_t *counts)
 {
@@ -1578,9 +1692,15 @@ static f8k_status_t shards_finish(shard_set_t *set, f8k_index_counts_t *counts)
 
     shards_stop(set);
     for (k = 0; k < set->n; k++) {
-        shard_t *sh = &set->shards[k];
-        f8k_status_t closed = f8k_db_close(sh->db);
-        sh->db = NULL;
+        shard_t *sh = set->shards[k];
+        f8k_status_t closed = F8K_STATUS_SUCCESS;
+        if (set->permanent) {
+            if (sh->status == F8K_STATUS_SUCCESS)
+                closed = f8k_db_commit(sh->db);
+        } else {
+            closed = f8k_db_close(sh->db);
+            sh->db = NULL;
+        }
         if (closed != F8K_STATUS_SUCCESS && sh->status == F8K_STATUS_SUCCESS)
             shard_fail(sh, closed, "could not commit a shard");
         if (status == F8K_STATUS_SUCCESS)
@@ -1588,6 +1708,313 @@ static f8k_status_t shards_finish(shard_set_t *set, f8k_index_counts_t *counts)
         counts->added -= sh->replaced;
         counts->replaced += sh->replaced;
     }
+    return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sharded index: the shards, routing, and the caller's reads.         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A sharded index (add --shard-by; see index-private.h for the layout)
+ * holds one writer per shard for as long as it is open, and during an
+ * add one read-only handle per shard, which the calling thread checks
+ * files against while the shard writer threads write.  Each shard is
+ * a complete f8k database: the filings routed to it, their file and
+ * filing records, the analyzer version and the last run.
+ */
+/*
+ * Where each file record was when an add began, read once from every
+ * shard, so that checking a walked file costs one lookup instead of
+ * one per shard: an open-addressing set of 64-bit hashes of the record
+ * keys, each slot holding a hash's top 48 bits and, in the low 16, its
+ * shard + 1 (RECORD_MULTI: records in several shards).  0 is empty.
+ * 16 bytes a file at most; never written during the add (the run reads
+ * each path once, and a record it moves needs no second look).
+ */
+#define RECORD_LOW_BITS 0xFFFFULL
+#define RECORD_MULTI    0xFFFFL
+
+typedef struct record_map {
+    uint64_t *slots;
+    size_t cap, n; /* cap a power of 2 */
+} record_map_t;
+
+typedef struct sharded {
+    index_stub_t stub;    /* the shards */
+    int lock_fd;          /* the directory's lock; -1 for a stub f8k-index did not write */
+    f8k_db_t **dbs;       /* a writer per shard of STUB (each holds its Xapian lock) */
+    f8k_db_t **readers;   /* during an add: a reader per shard; else NULL */
+    record_map_t records; /* during an add: the shards of the file records */
+} sharded_t;
+
+/* Shards a stub may list: year shards are few dozen, hash:N at most 64. */
+#define SHARDED_MAX 1024
+
+static f8k_status_t open_checked(const char *path, double wait_seconds, f8k_db_t **db_out,
+                                 char **error_message);
+
+/*
+ * Call a read on the reader of shard K again after reopening it when
+ * it reports that the writer moved on under it (a reader keeps its
+ * revision until reopened).
+ */
+static f8k_status_t reader_has_term(sharded_t *sd, size_t k, const char *term, bool *has)
+{
+    f8k_status_t status = F8K_STATUS_DB_MODIFIED;
+    int attempt;
+    for (attempt = 0; attempt < 3 && status == F8K_STATUS_DB_MODIFIED; attempt++) {
+        if (attempt > 0)
+            f8k_db_reopen(sd->readers[k], NULL);
+        status = f8k_db_has_term(sd->readers[k], term, has);
+    }
+    return status;
+}
+
+static f8k_status_t reader_record(sharded_t *sd, size_t k, const char *path, file_record_t *rec,
+                                  char **value, bool *found)
+{
+    f8k_status_t status = F8K_STATUS_DB_MODIFIED;
+    int attempt;
+    for (attempt = 0; attempt < 3 && status == F8K_STATUS_DB_MODIFIED; attempt++) {
+        if (attempt > 0) {
+            free(*value);
+            f8k_db_reopen(sd->readers[k], NULL);
+        }
+        status = read_record(sd->readers[k], path, rec, value, found);
+    }
+    return status;
+}
+
+static uint64_t record_hash(const char *path)
+{
+    char key[48];
+    index_file_key(path, key);
+    return XXH3_64bits(key, strlen(key)) & ~RECORD_LOW_BITS;
+}
+
+static size_t record_slot(const record_map_t *m, uint64_t h)
+{
+    size_t mask = m->cap - 1, i = (size_t)(h >> 16) & mask;
+    while (m->slots[i] != 0 && (m->slots[i] & ~RECORD_LOW_BITS) != h)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Note the record of hash H in SHARD (a second shard makes it MULTI). */
+static bool record_put(record_map_t *m, uint64_t h, size_t shard)
+{
+    size_t i;
+    if ((m->n + 1) * 2 > m->cap) {
+        record_map_t grown = {calloc(m->cap ? m->cap * 2 : 1024, sizeof *grown.slots),
+                              m->cap ? m->cap * 2 : 1024, 0};
+        if (grown.slots == NULL)
+            return false;
+        for (i = 0; i < m->cap; i++)
+            if (m->slots[i] != 0)
+                grown.slots[record_slot(&grown, m->slots[i] & ~RECORD_LOW_BITS)] = m->slots[i];
+        grown.n = m->n;
+        free(m->slots);
+        *m = grown;
+    }
+    i = record_slot(m, h);
+    if (m->slots[i] == 0) {
+        m->slots[i] = h | (uint64_t)(shard + 1);
+        m->n++;
+    } else if ((m->slots[i] & RECORD_LOW_BITS) != shard + 1) {
+        m->slots[i] = h | RECORD_MULTI;
+    }
+    return true;
+}
+
+/* The shard of PATH's record: -1 for none, RECORD_MULTI for several. */
+static long record_where(const record_map_t *m, const char *path)
+{
+    uint64_t slot = m->cap > 0 ? m->slots[record_slot(m, record_hash(path))] : 0;
+    long low = (long)(slot & RECORD_LOW_BITS);
+    if (slot == 0)
+        return -1;
+    return low == RECORD_MULTI ? RECORD_MULTI : low - 1;
+}
+
+/* Read the record keys of shard K into SD->records. */
+static f8k_status_t records_of_shard(sharded_t *sd, size_t k)
+{
+    f8k_strlist_t *keys = NULL;
+    size_t i, n;
+    f8k_status_t status = f8k_db_metadata_keys(sd->readers[k], META_FILE_PREFIX, &keys);
+    n = f8k_strlist_size(keys);
+    for (i = 0; status == F8K_STATUS_SUCCESS && i < n; i++) {
+        const char *key = NULL;
+        size_t len = 0;
+        f8k_strlist_get(keys, i, &key, &len, NULL);
+        if (!record_put(&sd->records, XXH3_64bits(key, len) & ~RECORD_LOW_BITS, k))
+            status = F8K_STATUS_NOMEM;
+    }
+    f8k_strlist_free(keys);
+    return status;
+}
+
+/* Grow the handle arrays of SD to N + 1 entries. */
+static f8k_status_t sharded_grow(sharded_t *sd, size_t n)
+{
+    f8k_db_t **dbs = realloc(sd->dbs, (n + 1) * sizeof *dbs);
+    f8k_db_t **readers = NULL;
+    if (dbs == NULL)
+        return F8K_STATUS_NOMEM;
+    sd->dbs = dbs;
+    sd->dbs[n] = NULL;
+    if (sd->readers == NULL)
+        return F8K_STATUS_SUCCESS;
+    readers = realloc(sd->readers, (n + 1) * sizeof *readers);
+    if (readers == NULL)
+        return F8K_STATUS_NOMEM;
+    sd->readers = readers;
+    sd->readers[n] = NULL;
+    return F8K_STATUS_SUCCESS;
+}
+
+/*
+ * Create the shard NAME of the sharded index SD and list it in the
+ * stub.  The database is made (empty, committed) before the stub names
+ * it, and the stub names it before any filing is written to it: a
+ * crash leaves at worst an empty database that the stub does not list,
+ * which the next run takes over.  *K_OUT: its number.
+ */
+static f8k_status_t sharded_create(sharded_t *sd, const char *name, size_t *k_out,
+                                   char **error_message)
+{
+    size_t k = sd->stub.n;
+    f8k_status_t status = F8K_STATUS_UNSUPPORTED;
+    char *message = NULL;
+
+    if (k >= SHARDED_MAX) {
+        set_message(error_message, sd->stub.file, ": too many shards", NULL);
+        return status;
+    }
+    status = sharded_grow(sd, k);
+    if (status == F8K_STATUS_SUCCESS)
+        status = index_stub_add(&sd->stub, name);
+    if (status != F8K_STATUS_SUCCESS)
+        return status;
+    status = open_checked(sd->stub.paths[k], 0, &sd->dbs[k], &message);
+    if (status == F8K_STATUS_SUCCESS && sd->readers != NULL)
+        status = f8k_db_open(sd->stub.paths[k], &sd->readers[k], &message);
+    if (status == F8K_STATUS_SUCCESS)
+        status = index_stub_write(&sd->stub, &message);
+    if (status != F8K_STATUS_SUCCESS) {
+        set_message(error_message, sd->stub.paths[k], ": ",
+                    message != NULL ? message : f8k_status_to_string(status), NULL);
+        f8k_db_close(sd->dbs[k]);
+        sd->dbs[k] = NULL;
+        if (sd->readers != NULL) {
+            f8k_db_close(sd->readers[k]);
+            sd->readers[k] = NULL;
+        }
+        sd->stub.n--;
+        free(sd->stub.names[k]);
+        free(sd->stub.paths[k]);
+    }
+    free(message);
+    *k_out = k;
+    return status;
+}
+
+/* A purge job for shard writers: forget JOB's file and filing there. */
+static job_t *purge_copy(const job_t *job)
+{
+    job_t *purge = job_new(job->path, &job->st);
+    if (purge == NULL)
+        return NULL;
+    purge->purge = true;
+    snprintf(purge->id, sizeof purge->id, "%s", job->id);
+    return purge;
+}
+
+/*
+ * Hand the finished JOB of a sharded index to the writer of its shard
+ * (by the scheme; a file found unchanged goes back to the shard holding
+ * its record), creating a year shard met for the first time.  Every
+ * other shard that holds the filing, or a record of the file, gets a
+ * purge job, so a filing whose year changed leaves its old shard.
+ */
+static f8k_status_t route_job(writer_t *w, job_t *job)
+{
+    f8k_index_t *index = w->index;
+    sharded_t *sd = index->sharded;
+    char name[INDEX_SHARD_NAME_MAX], term[TERM_LIMIT + 1];
+    size_t dest = 0, k;
+    long listed, where;
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+
+    if (job->same_content)
+        return shards_push(w->shards, (size_t)job->rec_shard, job);
+    index_shard_name(&sd->stub.scheme, job->id, job->year, name);
+    listed = index_stub_find(&sd->stub, name);
+    if (listed >= 0) {
+        dest = (size_t)listed;
+    } else {
+        status = sharded_create(sd, name, &dest, &index->last_error);
+        if (status == F8K_STATUS_SUCCESS)
+            status = shards_add(w->shards, sd->stub.paths[dest], sd->dbs[dest], &index->last_error);
+        if (status != F8K_STATUS_SUCCESS) {
+            job_free(job);
+            return status;
+        }
+    }
+    make_term(term, "XF", job->id, strlen(job->id));
+    job->old_id[0] = '\0';
+    where = record_where(&sd->records, job->path);
+    for (k = 0; status == F8K_STATUS_SUCCESS && k < sd->stub.n; k++) {
+        file_record_t rec;
+        char *value = NULL;
+        bool found = false, has = false;
+        if (where == RECORD_MULTI || where == (long)k)
+            status = reader_record(sd, k, job->path, &rec, &value, &found);
+        if (status == F8K_STATUS_SUCCESS && k == dest && found) /* store_job() drops it there */
+            snprintf(job->old_id, sizeof job->old_id, "%s", rec.id);
+        free(value);
+        /* By hash the filing's shard never changes; by year it may have. */
+        if (status == F8K_STATUS_SUCCESS && k != dest && sd->stub.scheme.kind != INDEX_SCHEME_HASH)
+            status = reader_has_term(sd, k, term, &has);
+        job->moved |= has;
+        if (status == F8K_STATUS_SUCCESS && k != dest && (found || has)) {
+            job_t *purge = purge_copy(job);
+            status = purge != NULL ? shards_push(w->shards, k, purge) : F8K_STATUS_NOMEM;
+        }
+    }
+    if (status != F8K_STATUS_SUCCESS) {
+        if (index->last_error[0] == '\0')
+            set_message(&index->last_error, f8k_status_to_string(status), NULL);
+        job_free(job);
+        return status;
+    }
+    w->counts.added += !job->moved;
+    w->counts.replaced += job->moved;
+    return shards_push(w->shards, dest, job);
+}
+
+/*
+ * The file-state record of a walked file in a sharded index, from the
+ * shard that SD->records names.  Records in several shards (a run
+ * killed between writing a filing to its new shard and purging its old
+ * one) count as none, so the file is indexed again and route_job()
+ * purges the others.  *K_OUT: the record's shard, or -1.
+ */
+static f8k_status_t sharded_record(sharded_t *sd, const char *path, file_record_t *rec,
+                                   char **value_out, long *k_out, bool *found_out)
+{
+    long k = record_where(&sd->records, path);
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+
+    *found_out = false;
+    *value_out = NULL;
+    *k_out = -1;
+    if (k < 0 || k == RECORD_MULTI)
+        return status;
+    status = reader_record(sd, (size_t)k, path, rec, value_out, found_out);
+    if (status == F8K_STATUS_SUCCESS && *found_out)
+        *k_out = k;
     return status;
 }
 
@@ -1617,9 +2044,13 @@ static f8k_status_t write_job(writer_t *w, job_t *job)
         w->counts.bytes += job->bytes;
         w->counts.documents += job->n_docs;
     }
+    if (w->index->sharded != NULL)
+        return route_job(w, job);
     if (w->shards != NULL) {
         w->counts.added += !job->same_content;
-        return shards_push(w->shards, job);
+        return shards_push(w->shards,
+                           index_shard_of(job->id[0] != '\0' ? job->id : job->old_id, w->shards->n),
+                           job);
     }
     status = writer_begin(w);
     if (status == F8K_STATUS_SUCCESS)
@@ -1647,7 +2078,10 @@ static f8k_status_t check_candidate(writer_t *w, job_t *job, bool *skip_out)
     file_record_t rec;
     char *value = NULL;
     bool found = false;
-    f8k_status_t status = read_record(w->index->db, job->path, &rec, &value, &found);
+    f8k_status_t status =
+        w->index->sharded != NULL
+            ? sharded_record(w->index->sharded, job->path, &rec, &value, &job->rec_shard, &found)
+            : read_record(w->index->db, job->path, &rec, &value, &found);
 
     *skip_out = false;
     if (status != F8K_STATUS_SUCCESS)
@@ -1685,10 +2119,11 @@ static bool path_under(const char *path, const char *root)
     return strncmp(path, root, n) == 0 && (path[n] == '/' || (n == 1 && root[0] == '/'));
 }
 
-static f8k_status_t prune(writer_t *w, char **roots, size_t n_roots)
+/* Remove from DB the filings whose files under ROOTS are gone, in one transaction. */
+static f8k_status_t prune(writer_t *w, f8k_db_t *db, char **roots, size_t n_roots)
 {
-    f8k_db_t *db = w->index->db;
     f8k_strlist_t *keys = NULL;
+    bool began = false;
     size_t i, k, n;
     f8k_status_t status = f8k_db_metadata_keys(db, META_FILE_PREFIX, &keys);
 
@@ -1711,7 +2146,10 @@ static f8k_status_t prune(writer_t *w, char **roots, size_t n_roots)
         if (under && stat(rec.path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
             char fkey[INDEX_ID_MAX + 16];
             char *from = NULL;
-            status = writer_begin(w);
+            if (!began) {
+                status = f8k_db_begin_transaction(db, true);
+                began = status == F8K_STATUS_SUCCESS;
+            }
             snprintf(fkey, sizeof fkey, "%s%s", META_FILING_PREFIX, rec.id);
             if (status == F8K_STATUS_SUCCESS)
                 status = f8k_db_get_metadata(db, fkey, &from, NULL);
@@ -1726,6 +2164,10 @@ static f8k_status_t prune(writer_t *w, char **roots, size_t n_roots)
         free(value);
     }
     f8k_strlist_free(keys);
+    if (began && status == F8K_STATUS_SUCCESS)
+        status = f8k_db_commit_transaction(db);
+    else if (began)
+        f8k_db_cancel_transaction(db);
     return status;
 }
 
@@ -1733,7 +2175,7 @@ static f8k_status_t prune(writer_t *w, char **roots, size_t n_roots)
 /* Add.                                                                */
 /* ------------------------------------------------------------------ */
 
-static f8k_status_t store_lastrun(writer_t *w, double seconds)
+static f8k_status_t store_lastrun(writer_t *w, f8k_db_t *db, double seconds)
 {
     json_object *o = json_object_new_object();
     char stamp[32];
@@ -1753,7 +2195,7 @@ static f8k_status_t store_lastrun(writer_t *w, double seconds)
     json_object_object_add(o, "failed", json_object_new_int64((int64_t)w->counts.failed));
     s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
     if (s != NULL)
-        status = f8k_db_set_metadata(w->index->db, META_LASTRUN, s, strlen(s));
+        status = f8k_db_set_metadata(db, META_LASTRUN, s, strlen(s));
     json_object_put(o);
     return status;
 }
@@ -1792,29 +2234,41 @@ static f8k_status_t compact_swap(const char *clean, const char *const *shards, s
                                  mode_t mode, char **old_out, char **error_message);
 
 /*
+ * Compact the database at PATH, whose writer *DB the caller holds, in
+ * place (see compact_swap()); *DB is reopened on the new directory
+ * (NULL if that fails).  On failure the database stays as it was.
+ */
+static f8k_status_t compact_in_place(f8k_db_t **db, const char *path, char **error_message)
+{
+    char *old = NULL;
+    struct stat st;
+    f8k_status_t status = F8K_STATUS_IO;
+
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        set_message(error_message, path, ": not a database directory", NULL);
+        return status;
+    }
+    status = compact_swap(path, NULL, 0, st.st_mode, &old, error_message);
+    if (status != F8K_STATUS_SUCCESS)
+        return status;
+    f8k_db_close(*db);
+    *db = NULL;
+    status = f8k_db_open_writable(path, 0, db, error_message);
+    remove_tree(old);
+    free(old);
+    return status;
+}
+
+/*
  * A database built from empty in this run is compacted in place at
  * the end (fuller B-tree blocks: about half the size, faster
  * searches).  Best effort: on failure the uncompacted index stays.
- * The lock is held throughout; the handle is reopened on the new
- * directory afterwards.
+ * The lock is held throughout.
  */
 static void compact_new_index(writer_t *w)
 {
-    f8k_index_t *index = w->index;
-    char *old = NULL;
-    struct stat st;
-
-    if (stat(index->path, &st) != 0 || !S_ISDIR(st.st_mode))
-        return;
     emit(w, F8K_INDEX_EVENT_MERGING, NULL, F8K_STATUS_SUCCESS, NULL);
-    if (compact_swap(index->path, NULL, 0, st.st_mode, &old, NULL) != F8K_STATUS_SUCCESS)
-        return;
-    f8k_db_close(index->db);
-    index->db = NULL;
-    if (f8k_db_open_writable(index->path, 0, &index->db, NULL) != F8K_STATUS_SUCCESS)
-        index->db = NULL;
-    nftw(old, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    free(old);
+    compact_in_place(&w->index->db, w->index->path, NULL);
 }
 
 /*
@@ -1837,7 +2291,7 @@ static f8k_status_t merge_shards(writer_t *w)
         return status;
     }
     for (k = 0; k < w->shards->n; k++)
-        sources[k] = w->shards->shards[k].path;
+        sources[k] = w->shards->shards[k]->path;
     emit(w, F8K_INDEX_EVENT_MERGING, NULL, F8K_STATUS_SUCCESS, NULL);
     status = compact_swap(index->path, sources, w->shards->n, st.st_mode, &old, &message);
     if (status == F8K_STATUS_SUCCESS) {
@@ -1879,6 +2333,132 @@ static f8k_status_t fresh_index(f8k_index_t *index, bool *fresh_out)
     return status;
 }
 
+/*
+ * Start an add on the sharded INDEX: a reader and a writer thread per
+ * shard.  *BEFORE_OUT (malloc'd): each shard's document count now, so
+ * that the shards built from empty can be compacted at the end.
+ */
+static f8k_status_t sharded_begin(writer_t *w, unsigned **before_out)
+{
+    f8k_index_t *index = w->index;
+    sharded_t *sd = index->sharded;
+    unsigned *before = calloc(sd->stub.n + 1, sizeof *before);
+    char *message = NULL;
+    size_t k;
+    f8k_status_t status = F8K_STATUS_NOMEM;
+
+    *before_out = before;
+    if (sd->stub.scheme.kind == INDEX_SCHEME_NONE) {
+        set_message(&index->last_error, sd->stub.file,
+                    ": a stub that f8k-index add --shard-by did not write (no shard scheme), so "
+                    "add cannot tell which shard a filing goes to",
+                    NULL);
+        return F8K_STATUS_UNSUPPORTED;
+    }
+    sd->readers = calloc(sd->stub.n + 1, sizeof *sd->readers);
+    w->shards = shards_new(w->batch, BATCH_BYTES, true);
+    if (before == NULL || sd->readers == NULL || w->shards == NULL)
+        return status;
+    status = F8K_STATUS_SUCCESS;
+    for (k = 0; status == F8K_STATUS_SUCCESS && k < sd->stub.n; k++) {
+        status = f8k_db_doccount(sd->dbs[k], &before[k]);
+        if (status == F8K_STATUS_SUCCESS)
+            status = f8k_db_open(sd->stub.paths[k], &sd->readers[k], &message);
+        if (status == F8K_STATUS_SUCCESS)
+            status = records_of_shard(sd, k);
+        if (status == F8K_STATUS_SUCCESS)
+            status = shards_add(w->shards, sd->stub.paths[k], sd->dbs[k], &message);
+        if (status != F8K_STATUS_SUCCESS)
+            set_message(&index->last_error, sd->stub.paths[k], ": ",
+                        message != NULL ? message : f8k_db_last_error(sd->dbs[k]), NULL);
+    }
+    free(message);
+    return status;
+}
+
+/* Close the readers of an add on the sharded index SD; drop its record map. */
+static void sharded_end(sharded_t *sd)
+{
+    size_t k;
+    for (k = 0; sd->readers != NULL && k < sd->stub.n; k++)
+        f8k_db_close(sd->readers[k]);
+    free(sd->readers);
+    sd->readers = NULL;
+    free(sd->records.slots);
+    memset(&sd->records, 0, sizeof sd->records);
+}
+
+/* Whether the writer of shard K wrote anything in this run. */
+static bool shard_written(const shard_set_t *set, size_t k)
+{
+    return k < set->n && set->shards[k]->written > 0;
+}
+
+static bool shards_written(const shard_set_t *set)
+{
+    size_t k;
+    for (k = 0; k < set->n; k++)
+        if (set->shards[k]->written > 0)
+            return true;
+    return false;
+}
+
+/*
+ * The end of an add: prune (when asked), record the run and commit, in
+ * the index or in its shards.  A failing shard is named.  The run is
+ * recorded in the shards it wrote (the first when it wrote none), so
+ * that a shard this run left alone gets no new revision.
+ */
+static f8k_status_t finish_databases(writer_t *w, char **roots, size_t n_roots, bool prune_too)
+{
+    f8k_index_t *index = w->index;
+    size_t n = index->sharded != NULL ? index->sharded->stub.n : 1, k;
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+
+    if (prune_too) {
+        for (k = 0; status == F8K_STATUS_SUCCESS && k < n; k++) {
+            f8k_db_t *db = index->sharded != NULL ? index->sharded->dbs[k] : index->db;
+            status = prune(w, db, roots, n_roots);
+            if (status != F8K_STATUS_SUCCESS && index->sharded != NULL)
+                set_message(&index->last_error, index->sharded->stub.paths[k], ": ",
+                            f8k_db_last_error(db), NULL);
+        }
+    }
+    for (k = 0; status == F8K_STATUS_SUCCESS && k < n; k++) {
+        f8k_db_t *db = index->sharded != NULL ? index->sharded->dbs[k] : index->db;
+        if (index->sharded != NULL && !shard_written(w->shards, k) &&
+            (k > 0 || shards_written(w->shards)))
+            continue;
+        status = store_lastrun(w, db, now_seconds() - w->start);
+        if (status == F8K_STATUS_SUCCESS)
+            status = f8k_db_commit(db);
+        if (status != F8K_STATUS_SUCCESS && index->sharded != NULL)
+            set_message(&index->last_error, index->sharded->stub.paths[k], ": ",
+                        f8k_db_last_error(db), NULL);
+    }
+    return status;
+}
+
+/* Compact the shards that were empty when the add began (BEFORE: the
+ * N_BEFORE counts then; shards made since count as empty) and hold
+ * documents now: best effort, like compact_new_index(). */
+static void compact_new_shards(writer_t *w, const unsigned *before, size_t n_before)
+{
+    sharded_t *sd = w->index->sharded;
+    bool announced = false;
+    size_t k;
+    for (k = 0; k < sd->stub.n; k++) {
+        unsigned docs = 0;
+        if ((k < n_before && before[k] > 0) ||
+            f8k_db_doccount(sd->dbs[k], &docs) != F8K_STATUS_SUCCESS || docs == 0)
+            continue;
+        if (!announced)
+            emit(w, F8K_INDEX_EVENT_MERGING, NULL, F8K_STATUS_SUCCESS, NULL);
+        announced = true;
+        compact_in_place(&sd->dbs[k], sd->stub.paths[k], NULL);
+    }
+}
+
 f8k_status_t f8k_index_add(f8k_index_t *index, const char *const *paths, size_t n,
                            const f8k_index_add_options_t *options, f8k_index_counts_t *counts_out)
 {
@@ -1887,7 +2467,8 @@ f8k_status_t f8k_index_add(f8k_index_t *index, const char *const *paths, size_t 
     pthread_t walker;
     pthread_t *workers = NULL;
     char **roots = NULL;
-    unsigned jobs = 0, started = 0, u, docs_before = 0;
+    unsigned jobs = 0, started = 0, u, docs_before = 0, *shard_docs_before = NULL;
+    size_t n_shards_before = index != NULL && index->sharded != NULL ? index->sharded->stub.n : 0;
     bool walker_started = false, stopped = false, fresh = false;
     f8k_status_t status = F8K_STATUS_SUCCESS;
 
@@ -1906,12 +2487,18 @@ f8k_status_t f8k_index_add(f8k_index_t *index, const char *const *paths, size_t 
     if (jobs > 256)
         jobs = 256;
 
-    status = f8k_db_doccount(index->db, &docs_before);
-    if (status == F8K_STATUS_SUCCESS)
-        status = fresh_index(index, &fresh);
-    if (status != F8K_STATUS_SUCCESS)
-        return status;
-    remove_stale_shards(index->path);
+    if (index->sharded != NULL) {
+        status = sharded_begin(&w, &shard_docs_before);
+        if (status != F8K_STATUS_SUCCESS)
+            goto done;
+    } else {
+        status = f8k_db_doccount(index->db, &docs_before);
+        if (status == F8K_STATUS_SUCCESS)
+            status = fresh_index(index, &fresh);
+        if (status != F8K_STATUS_SUCCESS)
+            return status;
+        remove_stale_shards(index->path);
+    }
     if (fresh && jobs >= 2) {
         char *message = NULL;
         status = shards_start(index->path, jobs < SHARDS_MAX ? jobs : SHARDS_MAX, w.batch,
@@ -2004,9 +2591,11 @@ f8k_status_t f8k_index_add(f8k_index_t *index, const char *const *paths, size_t 
             }
         }
         if (status != F8K_STATUS_SUCCESS) {
-            const char *shard_error = shards_error(w.shards);
-            set_message(&index->last_error,
-                        shard_error != NULL ? shard_error : f8k_db_last_error(index->db), NULL);
+            const char *why = shards_error(w.shards);
+            if (why == NULL && index->sharded == NULL)
+                why = f8k_db_last_error(index->db);
+            if (why != NULL)
+                set_message(&index->last_error, why, NULL);
             break;
         }
         if (!stopped && options != NULL && options->stop != NULL && *options->stop) {
@@ -2061,8 +2650,6 @@ stop_threads:
         while ((j = queue_pop(&p.candidates)) != NULL)
             job_free(j);
     }
-    if (status == F8K_STATUS_SUCCESS && options != NULL && options->prune && !stopped)
-        status = prune(&w, roots, n);
     if (status == F8K_STATUS_SUCCESS)
         status = writer_commit(&w);
     else if (w.in_transaction) {
@@ -2077,13 +2664,15 @@ stop_threads:
         }
     }
     if (status == F8K_STATUS_SUCCESS)
-        status = store_lastrun(&w, now_seconds() - w.start);
-    if (status == F8K_STATUS_SUCCESS)
-        status = f8k_db_commit(index->db);
-    /* A stopped parallel build is merged too: what is done is kept. */
-    if (status == F8K_STATUS_SUCCESS && w.shards != NULL)
+        status = finish_databases(&w, roots, n, options != NULL && options->prune && !stopped);
+    if (index->sharded != NULL) {
+        if (status == F8K_STATUS_SUCCESS && !stopped)
+            compact_new_shards(&w, shard_docs_before, n_shards_before);
+    } else if (status == F8K_STATUS_SUCCESS && w.shards != NULL) {
+        /* A stopped parallel build is merged too: what is done is kept. */
         status = merge_shards(&w);
-    else if (status == F8K_STATUS_SUCCESS && docs_before == 0 && w.counts.documents > 0 && !stopped)
+    } else if (status == F8K_STATUS_SUCCESS && docs_before == 0 && w.counts.documents > 0 &&
+               !stopped)
         compact_new_index(&w);
     if (status != F8K_STATUS_SUCCESS && index->last_error[0] == '\0')
         set_message(&index->last_error, f8k_db_last_error(index->db), NULL);
@@ -2095,6 +2684,9 @@ stop_threads:
     free(p.seen);
 done:
     shards_free(w.shards);
+    if (index->sharded != NULL)
+        sharded_end(index->sharded);
+    free(shard_docs_before);
     free_roots(roots, n);
     free(workers);
     if (counts_out != NULL)
@@ -2108,14 +2700,226 @@ done:
 /* Open, close, remove.                                                */
 /* ------------------------------------------------------------------ */
 
-f8k_status_t f8k_index_open(const char *path, double wait_seconds, f8k_index_t **index_out,
-                            char **error_message)
+/*
+ * Open the f8k database at PATH for writing (creating it): take its
+ * lock, then check the analyzer and schema versions it was written
+ * with (a new one gets ours).
+ */
+static f8k_status_t open_checked(const char *path, double wait_seconds, f8k_db_t **db_out,
+                                 char **error_message)
 {
-    f8k_index_t *index = NULL;
+    f8k_db_t *db = NULL;
     char *stored = NULL, *schema = NULL;
     size_t len = 0;
     unsigned docs = 0;
     const char *mine = f8k_analyzer_version_string();
+    f8k_status_t status = f8k_db_open_writable(path, wait_seconds, &db, error_message);
+
+    *db_out = NULL;
+    if (status != F8K_STATUS_SUCCESS)
+        return status;
+    status = f8k_db_get_metadata(db, META_ANALYZER, &stored, &len);
+    if (status == F8K_STATUS_SUCCESS)
+        status = f8k_db_get_metadata(db, META_SCHEMA, &schema, NULL);
+    if (status == F8K_STATUS_SUCCESS)
+        status = f8k_db_doccount(db, &docs);
+    if (status != F8K_STATUS_SUCCESS) {
+        set_message(error_message, f8k_db_last_error(db), NULL);
+    } else if (len == 0 && docs == 0) {
+        status = f8k_db_set_metadata(db, META_ANALYZER, mine, strlen(mine));
+        if (status == F8K_STATUS_SUCCESS)
+            status = f8k_db_set_metadata(db, META_SCHEMA, SCHEMA_VERSION, strlen(SCHEMA_VERSION));
+        if (status == F8K_STATUS_SUCCESS)
+            status = f8k_db_commit(db);
+        if (status != F8K_STATUS_SUCCESS)
+            set_message(error_message, f8k_db_last_error(db), NULL);
+    } else if (len == 0) {
+        status = F8K_STATUS_DB_VERSION;
+        set_message(error_message, path, ": not an f8k index (no analyzer version recorded)", NULL);
+    } else if (strcmp(stored, mine) != 0) {
+        status = F8K_STATUS_DB_VERSION;
+        set_message(error_message, "the index was written by another analyzer (", stored,
+                    "; this is ", mine,
+                    "): reindex: remove the database and run f8k-index add again", NULL);
+    } else if (strcmp(schema, SCHEMA_VERSION) != 0) {
+        status = F8K_STATUS_DB_VERSION;
+        set_message(error_message, "the index has term scheme ", schema, " (this f8k-index writes ",
+                    SCHEMA_VERSION, "): reindex: remove the database and run f8k-index add again",
+                    NULL);
+    }
+    free(stored);
+    free(schema);
+    if (status != F8K_STATUS_SUCCESS)
+        f8k_db_close(db);
+    else
+        *db_out = db;
+    return status;
+}
+
+static void sharded_free(sharded_t *sd)
+{
+    size_t k;
+    if (sd == NULL)
+        return;
+    sharded_end(sd);
+    for (k = 0; sd->dbs != NULL && k < sd->stub.n; k++)
+        f8k_db_close(sd->dbs[k]);
+    free(sd->dbs);
+    index_stub_clear(&sd->stub);
+    if (sd->lock_fd >= 0)
+        close(sd->lock_fd);
+    free(sd);
+}
+
+/*
+ * Whether the directory PATH may become a new sharded index: it does
+ * not exist (then it is created, mode 0700), or holds nothing but what
+ * a run killed while creating it leaves (the lock file, a stub being
+ * written).
+ */
+static f8k_status_t new_index_dir(const char *path, char **error_message)
+{
+    DIR *dir = NULL;
+    struct dirent *e = NULL;
+    f8k_status_t status = F8K_STATUS_SUCCESS;
+
+    if (mkdir(path, 0700) == 0)
+        return status;
+    if (errno != EEXIST) {
+        set_message(error_message, path, ": ", strerror(errno), NULL);
+        return F8K_STATUS_IO;
+    }
+    dir = opendir(path);
+    if (dir == NULL) {
+        set_message(error_message, path, ": not a directory, so it cannot hold shards", NULL);
+        return F8K_STATUS_INVALID_ARG;
+    }
+    while (status == F8K_STATUS_SUCCESS && (e = readdir(dir)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+            strcmp(e->d_name, INDEX_LOCK_FILE) == 0 ||
+            strncmp(e->d_name, INDEX_STUB_FILE ".new-", sizeof INDEX_STUB_FILE + 4) == 0)
+            continue;
+        status = F8K_STATUS_INVALID_ARG;
+        set_message(error_message, path,
+                    strcmp(e->d_name, "iamglass") == 0
+                        ? ": an index that is not sharded; --shard-by applies only to a new "
+                          "database (build one beside it, or add without --shard-by)"
+                        : ": not empty and not a sharded index; --shard-by needs a new database",
+                    NULL);
+    }
+    closedir(dir);
+    return status;
+}
+
+/* INVALID_ARG with a message when --shard-by WANT is not HAVE, the scheme of the index PATH. */
+static f8k_status_t scheme_conflict(const char *path, const index_scheme_t *have,
+                                    const index_scheme_t *want, char **error_message)
+{
+    char h[INDEX_SHARD_NAME_MAX], w[INDEX_SHARD_NAME_MAX];
+    index_scheme_format(have, h);
+    index_scheme_format(want, w);
+    if (strcmp(h, w) == 0)
+        return F8K_STATUS_SUCCESS;
+    if (have->kind == INDEX_SCHEME_NONE)
+        set_message(error_message, path, ": a stub that f8k-index did not write; --shard-by ", w,
+                    " applies only to a new database", NULL);
+    else
+        set_message(error_message, path, ": sharded by ", h, "; --shard-by ", w,
+                    " conflicts (add to it without --shard-by)", NULL);
+    return F8K_STATUS_INVALID_ARG;
+}
+
+/*
+ * Open the sharded index INDEX->path: the stub FILE (NULL: a new one,
+ * made with the scheme WANT), under the directory's lock; the scheme
+ * WANT (when not NULL) must be the one recorded.  Every shard is opened
+ * for writing; a hash:N index gets any of its N shards that is missing.
+ */
+static f8k_status_t open_sharded(f8k_index_t *index, const char *file, const index_scheme_t *want,
+                                 double wait_seconds, char **error_message)
+{
+    sharded_t *sd = calloc(1, sizeof *sd);
+    index_stub_t peek;
+    char *stub_file = NULL;
+    struct stat st;
+    size_t k;
+    f8k_status_t status = F8K_STATUS_NOMEM;
+
+    if (sd == NULL)
+        return status;
+    sd->lock_fd = -1;
+    index->sharded = sd;
+    /* A conflicting --shard-by fails at once, without waiting for the lock. */
+    if (file != NULL && want != NULL) {
+        status = index_stub_read(file, &peek, error_message);
+        if (status == F8K_STATUS_SUCCESS)
+            status = scheme_conflict(index->path, &peek.scheme, want, error_message);
+        index_stub_clear(&peek);
+        if (status != F8K_STATUS_SUCCESS)
+            return status;
+    }
+    if (file == NULL) {
+        status = new_index_dir(index->path, error_message);
+        if (status != F8K_STATUS_SUCCESS)
+            return status;
+    }
+    /* A directory has a lock for the whole index; a bare stub file the
+     * locks of its shards only (add refuses it: it has no scheme). */
+    if (stat(index->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        status = index_lock_dir(index->path, wait_seconds, &sd->lock_fd, error_message);
+        if (status != F8K_STATUS_SUCCESS)
+            return status;
+    }
+    stub_file = file != NULL ? strdup(file) : index_stub_file_of(index->path);
+    if (stub_file != NULL) {
+        status = index_stub_read(stub_file, &sd->stub, error_message);
+    } else {
+        /* New: an empty stub first, so that a crash leaves a sharded index. */
+        status = F8K_STATUS_NOMEM;
+        sd->stub.file = malloc(strlen(index->path) + sizeof "/" INDEX_STUB_FILE);
+        sd->stub.dir = strdup(index->path);
+        sd->stub.scheme = *want;
+        if (sd->stub.file != NULL && sd->stub.dir != NULL) {
+            sprintf(sd->stub.file, "%s/%s", index->path, INDEX_STUB_FILE);
+            status = index_stub_write(&sd->stub, error_message);
+        }
+    }
+    free(stub_file);
+    if (status == F8K_STATUS_SUCCESS && want != NULL)
+        status = scheme_conflict(index->path, &sd->stub.scheme, want, error_message);
+    if (status == F8K_STATUS_SUCCESS && sd->stub.n_remote > 0) {
+        set_message(error_message, sd->stub.file, ": lists a remote shard (", sd->stub.remotes[0],
+                    "); write to it with f8k-index on the host that holds it", NULL);
+        return F8K_STATUS_UNSUPPORTED;
+    }
+    if (status == F8K_STATUS_SUCCESS)
+        status = sharded_grow(sd, sd->stub.n);
+    for (k = 0; status == F8K_STATUS_SUCCESS && k < sd->stub.n; k++) {
+        char *message = NULL;
+        status = open_checked(sd->stub.paths[k], wait_seconds, &sd->dbs[k], &message);
+        if (status != F8K_STATUS_SUCCESS)
+            set_message(error_message, sd->stub.paths[k], ": ",
+                        message != NULL ? message : f8k_status_to_string(status), NULL);
+        free(message);
+    }
+    for (k = 0; status == F8K_STATUS_SUCCESS && sd->stub.scheme.kind == INDEX_SCHEME_HASH &&
+                k < sd->stub.scheme.n;
+         k++) {
+        char name[INDEX_SHARD_NAME_MAX];
+        size_t made = 0;
+        snprintf(name, sizeof name, "h%02zu", k);
+        if (index_stub_find(&sd->stub, name) < 0)
+            status = sharded_create(sd, name, &made, error_message);
+    }
+    return status;
+}
+
+/* Open PATH: a sharded index when it is (or WANT asks for) one. */
+static f8k_status_t index_open(const char *path, const index_scheme_t *want, double wait_seconds,
+                               f8k_index_t **index_out, char **error_message)
+{
+    f8k_index_t *index = NULL;
+    char *stub = NULL;
     f8k_status_t status = F8K_STATUS_INVALID_ARG;
 
     if (error_message != NULL)
@@ -2123,69 +2927,72 @@ f8k_status_t f8k_index_open(const char *path, double wait_seconds, f8k_index_t *
     if (index_out != NULL)
         *index_out = NULL;
     if (path == NULL || index_out == NULL)
-        goto done;
+        return status;
     status = F8K_STATUS_NOMEM;
     index = calloc(1, sizeof *index);
     if (index == NULL)
-        goto done;
+        return status;
     index->path = strdup(path);
     index->last_error = strdup("");
-    if (index->path == NULL || index->last_error == NULL)
-        goto done;
-    status = f8k_db_open_writable(path, wait_seconds, &index->db, error_message);
-    if (status != F8K_STATUS_SUCCESS)
-        goto done;
-    status = f8k_db_get_metadata(index->db, META_ANALYZER, &stored, &len);
-    if (status == F8K_STATUS_SUCCESS)
-        status = f8k_db_get_metadata(index->db, META_SCHEMA, &schema, NULL);
-    if (status == F8K_STATUS_SUCCESS)
-        status = f8k_db_doccount(index->db, &docs);
-    if (status != F8K_STATUS_SUCCESS) {
-        set_message(error_message, f8k_db_last_error(index->db), NULL);
-        goto done;
+    if (index->path != NULL && index->last_error != NULL) {
+        stub = index_stub_file_of(path);
+        if (stub != NULL || want != NULL)
+            status = open_sharded(index, stub, want, wait_seconds, error_message);
+        else
+            status = open_checked(path, wait_seconds, &index->db, error_message);
     }
-    if (len == 0 && docs == 0) {
-        status = f8k_db_set_metadata(index->db, META_ANALYZER, mine, strlen(mine));
-        if (status == F8K_STATUS_SUCCESS)
-            status =
-                f8k_db_set_metadata(index->db, META_SCHEMA, SCHEMA_VERSION, strlen(SCHEMA_VERSION));
-        if (status == F8K_STATUS_SUCCESS)
-            status = f8k_db_commit(index->db);
-        if (status != F8K_STATUS_SUCCESS)
-            set_message(error_message, f8k_db_last_error(index->db), NULL);
-    } else if (len == 0) {
-        status = F8K_STATUS_DB_VERSION;
-        set_message(error_message, path, ": not an f8k index (no analyzer version recorded)", NULL);
-    } else if (strcmp(stored, mine) != 0 || strcmp(schema, SCHEMA_VERSION) != 0) {
-        status = F8K_STATUS_DB_VERSION;
-        set_message(error_message, "the index was written by another analyzer (", stored,
-                    "; this is ", mine,
-                    "): reindex: remove the database and run f8k-index add again", NULL);
-    }
-done:
-    free(stored);
-    free(schema);
+    free(stub);
     if (status != F8K_STATUS_SUCCESS) {
-        if (index != NULL) {
-            if (index->db != NULL)
-                f8k_db_close(index->db);
-            free(index->path);
-            free(index->last_error);
-            free(index);
-        }
+        f8k_index_close(index);
         index = NULL;
     }
-    if (index_out != NULL)
-        *index_out = index;
+    *index_out = index;
     return status;
+}
+
+f8k_status_t f8k_index_open(const char *path, double wait_seconds, f8k_index_t **index_out,
+                            char **error_message)
+{
+    return index_open(path, NULL, wait_seconds, index_out, error_message);
+}
+
+f8k_status_t f8k_index_open_sharded(const char *path, const char *shard_by, double wait_seconds,
+                                    f8k_index_t **index_out, char **error_message)
+{
+    index_scheme_t scheme;
+    if (error_message != NULL)
+        *error_message = NULL;
+    if (index_out != NULL)
+        *index_out = NULL;
+    if (shard_by == NULL)
+        return index_open(path, NULL, wait_seconds, index_out, error_message);
+    if (!index_scheme_parse(shard_by, &scheme)) {
+        char max[16];
+        snprintf(max, sizeof max, "%d", INDEX_HASH_MAX);
+        set_message(error_message, "unknown shard scheme '", shard_by,
+                    "': use year or hash:N (N from 1 to ", max, ")", NULL);
+        return F8K_STATUS_INVALID_ARG;
+    }
+    return index_open(path, &scheme, wait_seconds, index_out, error_message);
 }
 
 f8k_status_t f8k_index_close(f8k_index_t *index)
 {
     f8k_status_t status = F8K_STATUS_SUCCESS;
+    sharded_t *sd = NULL;
+    size_t k;
     if (index == NULL)
         return status;
     status = f8k_db_close(index->db);
+    sd = index->sharded;
+    /* DBS is NULL when the open failed before the shards were opened. */
+    for (k = 0; sd != NULL && sd->dbs != NULL && k < sd->stub.n; k++) {
+        f8k_status_t closed = f8k_db_close(sd->dbs[k]);
+        sd->dbs[k] = NULL;
+        if (status == F8K_STATUS_SUCCESS)
+            status = closed;
+    }
+    sharded_free(sd);
     free(index->path);
     free(index->last_error);
     free(index);
@@ -2197,24 +3004,46 @@ const char *f8k_index_last_error(const f8k_index_t *index)
     return index != NULL && index->last_error != NULL ? index->last_error : "";
 }
 
+/* Remove FILING_ID from DB, with its file's record, in one transaction. */
+static f8k_status_t remove_from(f8k_db_t *db, const char *filing_id, bool *found)
+{
+    f8k_status_t status = f8k_db_begin_transaction(db, true);
+    if (status != F8K_STATUS_SUCCESS)
+        return status;
+    status = remove_filing(db, filing_id, true, found);
+    if (status == F8K_STATUS_SUCCESS)
+        status = f8k_db_commit_transaction(db);
+    else
+        f8k_db_cancel_transaction(db);
+    return status;
+}
+
 f8k_status_t f8k_index_remove(f8k_index_t *index, const char *filing_id, bool *found_out)
 {
     bool found = false;
+    size_t k;
     f8k_status_t status = F8K_STATUS_INVALID_ARG;
     if (found_out != NULL)
         *found_out = false;
     if (index == NULL || filing_id == NULL || filing_id[0] == '\0')
         return status;
-    status = f8k_db_begin_transaction(index->db, true);
-    if (status == F8K_STATUS_SUCCESS) {
-        status = remove_filing(index->db, filing_id, true, &found);
-        if (status == F8K_STATUS_SUCCESS)
-            status = f8k_db_commit_transaction(index->db);
-        else
-            f8k_db_cancel_transaction(index->db);
+    if (index->sharded == NULL) {
+        status = remove_from(index->db, filing_id, &found);
+        if (status != F8K_STATUS_SUCCESS)
+            set_message(&index->last_error, f8k_db_last_error(index->db), NULL);
+    } else {
+        /* Whichever shard holds it (a crash may have left it in two). */
+        sharded_t *sd = index->sharded;
+        status = F8K_STATUS_SUCCESS;
+        for (k = 0; status == F8K_STATUS_SUCCESS && k < sd->stub.n; k++) {
+            bool here = false;
+            status = remove_from(sd->dbs[k], filing_id, &here);
+            found |= here;
+            if (status != F8K_STATUS_SUCCESS)
+                set_message(&index->last_error, sd->stub.paths[k], ": ",
+                            f8k_db_last_error(sd->dbs[k]), NULL);
+        }
     }
-    if (status != F8K_STATUS_SUCCESS)
-        set_message(&index->last_error, f8k_db_last_error(index->db), NULL);
     if (found_out != NULL)
         *found_out = found;
     return status;
@@ -2251,20 +3080,152 @@ static unsigned long long disk_usage(const char *path)
 
 void f8k_index_status_clear(f8k_index_status_t *status)
 {
+    size_t k;
     if (status == NULL)
         return;
     free(status->analyzer);
     free(status->last_run);
+    free(status->shard_by);
+    for (k = 0; k < status->n_shards; k++)
+        free(status->shards[k].name);
+    free(status->shards);
     memset(status, 0, sizeof *status);
+}
+
+/* Filings (XF terms that are not XFORM terms), documents and file records of DB. */
+static f8k_status_t db_figures(f8k_db_t *db, unsigned long *filings, unsigned long *documents,
+                               unsigned long *files)
+{
+    f8k_strlist_t *list = NULL;
+    unsigned docs = 0;
+    f8k_status_t status = f8k_db_doccount(db, &docs);
+
+    *documents = docs;
+    if (status == F8K_STATUS_SUCCESS)
+        status = f8k_db_allterms(db, "XF", &list);
+    *filings = f8k_strlist_size(list);
+    f8k_strlist_free(list);
+    list = NULL;
+    /* "XF" is also the start of "XFORM": those are not filings. */
+    if (status == F8K_STATUS_SUCCESS)
+        status = f8k_db_allterms(db, "XFORM", &list);
+    *filings -= f8k_strlist_size(list);
+    f8k_strlist_free(list);
+    list = NULL;
+    if (status == F8K_STATUS_SUCCESS && files != NULL) {
+        status = f8k_db_metadata_keys(db, META_FILE_PREFIX, &list);
+        *files = f8k_strlist_size(list);
+        f8k_strlist_free(list);
+    }
+    return status;
+}
+
+/* The analyzer and last run recorded in DB, into STATUS_OUT. */
+static f8k_status_t db_records(f8k_db_t *db, f8k_index_status_t *status_out)
+{
+    size_t len = 0;
+    f8k_status_t status = f8k_db_get_metadata(db, META_ANALYZER, &status_out->analyzer, &len);
+    if (status == F8K_STATUS_SUCCESS && len == 0) {
+        free(status_out->analyzer);
+        status_out->analyzer = NULL;
+    }
+    if (status == F8K_STATUS_SUCCESS)
+        status = f8k_db_get_metadata(db, META_LASTRUN, &status_out->last_run, &len);
+    if (status == F8K_STATUS_SUCCESS && len == 0) {
+        free(status_out->last_run);
+        status_out->last_run = NULL;
+    }
+    return status;
+}
+
+/* The "time" of the last-run JSON RUN ("" when none). */
+static void run_time(const char *run, char out[32])
+{
+    json_object *o = run != NULL ? json_tokener_parse(run) : NULL, *t = NULL;
+    snprintf(out, 32, "%s",
+             o != NULL && json_object_object_get_ex(o, "time", &t) ? json_object_get_string(t)
+                                                                   : "");
+    json_object_put(o);
+}
+
+/* Take DB's last run into STATUS_OUT when it is newer (an add records
+ * its run only in the shards it wrote). */
+static f8k_status_t newer_last_run(f8k_db_t *db, f8k_index_status_t *status_out)
+{
+    char *run = NULL, mine[32], theirs[32];
+    size_t len = 0;
+    f8k_status_t status = f8k_db_get_metadata(db, META_LASTRUN, &run, &len);
+    if (status == F8K_STATUS_SUCCESS && len > 0) {
+        run_time(run, mine);
+        run_time(status_out->last_run, theirs);
+        if (strcmp(mine, theirs) > 0) {
+            free(status_out->last_run);
+            status_out->last_run = run;
+            run = NULL;
+        }
+    }
+    free(run);
+    return status;
+}
+
+/*
+ * The per-shard figures of the stub FILE, the files and bytes summed
+ * over its local shards, the analyzer of the first and the newest run.
+ */
+static f8k_status_t stub_status(const char *file, f8k_index_status_t *out, char **error_message)
+{
+    index_stub_t stub;
+    size_t k, n;
+    char scheme[INDEX_SHARD_NAME_MAX];
+    f8k_status_t status = index_stub_read(file, &stub, error_message);
+
+    if (status != F8K_STATUS_SUCCESS)
+        return status;
+    n = stub.n + stub.n_remote;
+    out->shards = calloc(n + 1, sizeof *out->shards);
+    index_scheme_format(&stub.scheme, scheme);
+    out->shard_by = stub.scheme.kind != INDEX_SCHEME_NONE ? strdup(scheme) : NULL;
+    status = out->shards == NULL || (stub.scheme.kind != INDEX_SCHEME_NONE && !out->shard_by)
+                 ? F8K_STATUS_NOMEM
+                 : F8K_STATUS_SUCCESS;
+    out->files = 0;
+    out->disk_bytes = 0;
+    for (k = 0; status == F8K_STATUS_SUCCESS && k < n; k++) {
+        f8k_index_shard_status_t *sh = &out->shards[k];
+        f8k_db_t *db = NULL;
+        out->n_shards++;
+        sh->remote = k >= stub.n;
+        sh->name = strdup(sh->remote ? stub.remotes[k - stub.n] : stub.names[k]);
+        if (sh->name == NULL) {
+            status = F8K_STATUS_NOMEM;
+            break;
+        }
+        if (sh->remote)
+            continue;
+        status = f8k_db_open(stub.paths[k], &db, error_message);
+        if (status == F8K_STATUS_SUCCESS)
+            status = db_figures(db, &sh->filings, &sh->documents, &sh->files);
+        if (status == F8K_STATUS_SUCCESS && k == 0)
+            status = db_records(db, out);
+        if (status == F8K_STATUS_SUCCESS && k > 0)
+            status = newer_last_run(db, out);
+        if (status != F8K_STATUS_SUCCESS)
+            set_message(error_message, stub.paths[k], ": ",
+                        db != NULL ? f8k_db_last_error(db) : f8k_status_to_string(status), NULL);
+        f8k_db_close(db);
+        sh->disk_bytes = disk_usage(stub.paths[k]);
+        out->files += sh->files;
+        out->disk_bytes += sh->disk_bytes;
+    }
+    index_stub_clear(&stub);
+    return status;
 }
 
 f8k_status_t f8k_index_status(const char *path, f8k_index_status_t *status_out,
                               char **error_message)
 {
     f8k_db_t *db = NULL;
-    f8k_strlist_t *list = NULL;
-    unsigned docs = 0;
-    size_t len = 0;
+    char *stub = NULL;
     f8k_status_t status = F8K_STATUS_INVALID_ARG;
 
     if (error_message != NULL)
@@ -2276,41 +3237,22 @@ f8k_status_t f8k_index_status(const char *path, f8k_index_status_t *status_out,
     status = f8k_db_open(path, &db, error_message);
     if (status != F8K_STATUS_SUCCESS)
         return status;
-    status = f8k_db_doccount(db, &docs);
-    status_out->documents = docs;
-    if (status == F8K_STATUS_SUCCESS)
-        status = f8k_db_allterms(db, "XF", &list);
-    status_out->filings = f8k_strlist_size(list);
-    f8k_strlist_free(list);
-    list = NULL;
-    /* "XF" is also the start of "XFORM": those are not filings. */
-    if (status == F8K_STATUS_SUCCESS)
-        status = f8k_db_allterms(db, "XFORM", &list);
-    status_out->filings -= f8k_strlist_size(list);
-    f8k_strlist_free(list);
-    list = NULL;
-    if (status == F8K_STATUS_SUCCESS)
-        status = f8k_db_metadata_keys(db, META_FILE_PREFIX, &list);
-    status_out->files = f8k_strlist_size(list);
-    f8k_strlist_free(list);
-    if (status == F8K_STATUS_SUCCESS)
-        status = f8k_db_get_metadata(db, META_ANALYZER, &status_out->analyzer, &len);
-    if (status == F8K_STATUS_SUCCESS && len == 0) {
-        free(status_out->analyzer);
-        status_out->analyzer = NULL;
-    }
-    if (status == F8K_STATUS_SUCCESS)
-        status = f8k_db_get_metadata(db, META_LASTRUN, &status_out->last_run, &len);
-    if (status == F8K_STATUS_SUCCESS && len == 0) {
-        free(status_out->last_run);
-        status_out->last_run = NULL;
-    }
+    /* Over a stub the totals of filings and documents come from all its
+     * shards at once (remote ones too); metadata only from each shard. */
+    status = db_figures(db, &status_out->filings, &status_out->documents, &status_out->files);
+    stub = status == F8K_STATUS_SUCCESS ? index_stub_file_of(path) : NULL;
+    if (status == F8K_STATUS_SUCCESS && stub != NULL)
+        status = stub_status(stub, status_out, error_message);
+    else if (status == F8K_STATUS_SUCCESS)
+        status = db_records(db, status_out);
     if (status != F8K_STATUS_SUCCESS) {
-        set_message(error_message, f8k_db_last_error(db), NULL);
+        if (error_message != NULL && *error_message == NULL)
+            set_message(error_message, f8k_db_last_error(db), NULL);
         f8k_index_status_clear(status_out);
-    } else {
+    } else if (stub == NULL) {
         status_out->disk_bytes = disk_usage(path);
     }
+    free(stub);
     f8k_db_close(db);
     return status;
 }
@@ -2401,12 +3343,44 @@ done:
     return status;
 }
 
+/*
+ * Compact each local shard of the stub PATH in place, under the index's
+ * lock (a sharded index's directory lock and every shard's own).
+ */
+static f8k_status_t compact_shards(const char *path, double wait_seconds,
+                                   unsigned long long *before_out, unsigned long long *after_out,
+                                   char **error_message)
+{
+    f8k_index_t *index = NULL;
+    sharded_t *sd = NULL;
+    size_t k;
+    f8k_status_t status = f8k_index_open(path, wait_seconds, &index, error_message);
+
+    if (status != F8K_STATUS_SUCCESS)
+        return status;
+    sd = index->sharded;
+    for (k = 0; status == F8K_STATUS_SUCCESS && k < sd->stub.n; k++) {
+        char *why = NULL;
+        if (before_out != NULL)
+            *before_out += disk_usage(sd->stub.paths[k]);
+        status = compact_in_place(&sd->dbs[k], sd->stub.paths[k], &why);
+        if (status != F8K_STATUS_SUCCESS)
+            set_message(error_message, sd->stub.paths[k], ": ",
+                        why != NULL ? why : f8k_status_to_string(status), NULL);
+        free(why);
+        if (after_out != NULL)
+            *after_out += disk_usage(sd->stub.paths[k]);
+    }
+    f8k_index_close(index);
+    return status;
+}
+
 f8k_status_t f8k_index_compact(const char *path, double wait_seconds,
                                unsigned long long *before_out, unsigned long long *after_out,
                                char **error_message)
 {
     f8k_index_t *index = NULL;
-    char *old = NULL, *clean = NULL;
+    char *old = NULL, *clean = NULL, *stub = NULL;
     struct stat st;
     f8k_status_t status = F8K_STATUS_INVALID_ARG;
 
@@ -2427,6 +3401,11 @@ f8k_status_t f8k_index_compact(const char *path, double wait_seconds,
         size_t n = strlen(clean);
         while (n > 1 && clean[n - 1] == '/')
             clean[--n] = '\0';
+    }
+    stub = index_stub_file_of(clean);
+    if (stub != NULL) {
+        status = compact_shards(clean, wait_seconds, before_out, after_out, error_message);
+        goto done;
     }
     if (stat(clean, &st) != 0 || !S_ISDIR(st.st_mode)) {
         status = stat(clean, &st) != 0 ? F8K_STATUS_DB_NOT_FOUND : F8K_STATUS_UNSUPPORTED;
@@ -2450,6 +3429,7 @@ done:
     if (old != NULL)
         nftw(old, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     free(old);
+    free(stub);
     free(clean);
     return status;
 }

@@ -28,3 +28,13 @@ if(TARGET f8k-index AND TARGET f8k-search AND TARGET f8k_xapian
     LINK f8k::indexer f8k::xapian PkgConfig::JSONC TIMEOUT 900 LABELS cli)
   add_dependencies(test_index_parallel f8k-index f8k-search)
 endif()
+
+# add --shard-by year|hash:N: sharded indexes answer as one, route each
+# filing to its shard, and keep add's guarantees (corpus; skips without it).
+if(TARGET f8k-index AND TARGET f8k-search AND TARGET f8k_xapian
+   AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_index_shard.c)
+  f8k_add_cmocka_test(test_index_shard SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_index_shard.c
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_reliability_util.c ${CMAKE_CURRENT_SOURCE_DIR}/test_index_util.c
+    LINK f8k::indexer f8k::xapian PkgConfig::JSONC TIMEOUT 600 LABELS cli)
+  add_dependencies(test_index_shard f8k-index f8k-search)
+endif()

@@ -4,13 +4,22 @@ searched through a local stub (`auto` lines) and through xapian-tcpsrv on
 loopback (`remote tcp` lines).  Standard library only; run.sh calls it.
 
 Usage: shards.py --corpus DIR --work DIR --build DIR --queries TSV
-                 [--shards "1 2 4"] [--clients 8] [--max-queries N]
-                 [--rebuild] [--label L]
+                 [--shards "1 2 4"] [--builds "split shard-by"]
+                 [--clients 8] [--max-queries N] [--rebuild] [--label L]
 
-Shards: the corpus's files in byte order, file i to shard i mod N; the N
-shards of one layout are built at once, one `f8k-index add --jobs 1` per
-shard (xargs feeds the paths), and the wall time of the slowest is the
-layout's build time.  A layout built before is reused (--rebuild: not).
+Two ways to build N shards (--builds; both by default):
+  split     the corpus's files in byte order, file i to shard i mod N; the
+            N shards are built at once, one `f8k-index add --jobs 1` per
+            shard (xargs feeds the paths), and the wall time of the slowest
+            is the build time; a stub of `auto` lines lists them.
+  shard-by  one `f8k-index --db DIR add --shard-by hash:N` (default --jobs:
+            every core; xargs feeds the paths, so a big corpus takes
+            several adds, the later ones routed by the recorded scheme):
+            f8k-index routes each filing to DIR/hNN and writes the shards
+            on one thread each; its wall time is the build time, and
+            f8k-search opens DIR itself (its XAPIANDB stub); the time
+            includes the compaction of the new shards at the end.
+A layout built before is reused (--rebuild: not).
 
 What is timed: one f8k-search process per query, as a user runs it
 (`f8k-search --db STUB --limit 10 QUERY`, text output read to the end),
@@ -93,6 +102,35 @@ def build_layout(a, files, n):
     with open(done, "w") as f:
         f.write("%.1f\n" % took)
     return dirs, took
+
+
+def build_shard_by(a, files, n):
+    """One `f8k-index add --shard-by hash:N` into WORK/Nshardby; (shard dirs, db, seconds)."""
+    base = os.path.join(a.work, "%dshardby" % n)
+    db = os.path.join(base, "db")
+    dirs = [os.path.join(db, "h%02d" % k) for k in range(n)]
+    done = base + ".done"
+    if os.path.exists(done) and not a.rebuild:
+        with open(done) as f:
+            return dirs, db, float(f.read().split()[0])
+    subprocess.run(["rm", "-rf", base, done], check=True)
+    os.makedirs(base)
+    listing = os.path.join(base, "files")
+    with open(listing, "wb") as f:
+        for p in files:
+            f.write(p.encode() + b"\0")
+    index = os.path.join(a.build, "indexer", "f8k-index")
+    with open(os.path.join(base, "log"), "wb") as log:
+        t0 = time.perf_counter()
+        r = subprocess.run(["xargs", "-0", "-n", "2000", "-a", listing, index, "--db", db,
+                            "add", "--quiet", "--shard-by", "hash:%d" % n],
+                           stdout=log, stderr=log)
+        took = time.perf_counter() - t0
+    if r.returncode != 0:
+        sys.exit("shards.py: f8k-index --shard-by failed, see %s" % log.name)
+    with open(done, "w") as f:
+        f.write("%.1f\n" % took)
+    return dirs, db, took
 
 
 def free_port():
@@ -201,6 +239,8 @@ def main():
     ap.add_argument("--build", required=True)
     ap.add_argument("--queries", required=True)
     ap.add_argument("--shards", default="1 2 4")
+    ap.add_argument("--builds", default="split shard-by",
+                    help="how to build the shards: split, shard-by or both")
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--max-queries", type=int, default=0,
                     help="every k-th query, k chosen to keep at most this many (0: all)")
@@ -214,38 +254,50 @@ def main():
         step = -(-len(queries) // a.max_queries)
         queries = queries[::step]
     say("%d files, %d queries, %d clients" % (len(files), len(queries), a.clients))
+    builds = a.builds.split()
+    if not builds or any(b not in ("split", "shard-by") for b in builds):
+        sys.exit("shards.py: --builds takes split and/or shard-by")
     rows = []
     for n in [int(x) for x in a.shards.split()]:
-        say("building %d shard(s)" % n)
-        dirs, took = build_layout(a, files, n)
-        size = sum(du(d) for d in dirs)
-        local = os.path.join(a.work, "%dshards" % n, "local.stub")
-        with open(local, "w") as f:
-            f.writelines("auto %s\n" % d for d in dirs)
-        say("%d shard(s): local" % n)
-        l0 = os.getloadavg()[0]
-        m = measure(a, local, queries)
-        rows.append((n, "local", took, size, m, l0, os.getloadavg()[0]))
-        servers = serve(dirs, a.work)
-        try:
-            remote = os.path.join(a.work, "%dshards" % n, "remote.stub")
-            with open(remote, "w") as f:
-                f.writelines("remote tcp 127.0.0.1 %d 30\n" % port for _, port in servers)
-            say("%d shard(s): remote" % n)
+        layouts = []
+        if "split" in builds:
+            say("building %d shard(s): split" % n)
+            dirs, took = build_layout(a, files, n)
+            local = os.path.join(a.work, "%dshards" % n, "local.stub")
+            with open(local, "w") as f:
+                f.writelines("auto %s\n" % d for d in dirs)
+            layouts.append(("split", dirs, local, took))
+        if "shard-by" in builds:
+            say("building %d shard(s): add --shard-by hash:%d" % (n, n))
+            dirs, db, took = build_shard_by(a, files, n)
+            layouts.append(("shard-by", dirs, db, took))
+        for how, dirs, local, took in layouts:
+            size = sum(du(d) for d in dirs)
+            say("%d shard(s), %s: local" % (n, how))
             l0 = os.getloadavg()[0]
-            m = measure(a, remote, queries)
-            rows.append((n, "tcpsrv", took, size, m, l0, os.getloadavg()[0]))
-        finally:
-            stop(servers)
+            m = measure(a, local, queries)
+            rows.append((n, how, "local", took, size, m, l0, os.getloadavg()[0]))
+            servers = serve(dirs, a.work)
+            try:
+                remote = os.path.join(a.work, "%d%s" % (n, "shards" if how == "split" else
+                                                        "shardby"), "remote.stub")
+                with open(remote, "w") as f:
+                    f.writelines("remote tcp 127.0.0.1 %d 30\n" % port for _, port in servers)
+                say("%d shard(s), %s: remote" % (n, how))
+                l0 = os.getloadavg()[0]
+                m = measure(a, remote, queries)
+                rows.append((n, how, "tcpsrv", took, size, m, l0, os.getloadavg()[0]))
+            finally:
+                stop(servers)
     print("corpus %s%s: %d files, %d queries, %d clients, %d cores" % (
         a.corpus, " (%s)" % a.label if a.label else "", len(files), len(queries), a.clients,
         os.cpu_count()))
-    print("| shards | via | build s (parallel) | index MB | p50 ms | p99 ms | mean ms "
+    print("| shards | built by | via | build s | index MB | p50 ms | p99 ms | mean ms "
           "| q/s (%d clients) | load before/after |" % a.clients)
-    print("|---|---|---|---|---|---|---|---|---|")
-    for n, via, took, size, m, l0, l1 in rows:
-        print("| %d | %s | %.0f | %.1f | %.0f | %.0f | %.0f | %.1f | %.1f/%.1f |" % (
-            n, via, took, size / 1e6, m["p50"], m["p99"], m["mean"], m["qps"], l0, l1))
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for n, how, via, took, size, m, l0, l1 in rows:
+        print("| %d | %s | %s | %.0f | %.1f | %.0f | %.0f | %.0f | %.1f | %.1f/%.1f |" % (
+            n, how, via, took, size / 1e6, m["p50"], m["p99"], m["mean"], m["qps"], l0, l1))
 
 
 if __name__ == "__main__":

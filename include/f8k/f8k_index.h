@@ -22,6 +22,17 @@
  *                       hash, filing id, then the path
  *   f8k:filing:<id>     the path the filing was last indexed from
  *   f8k:lastrun         JSON: time and counts of the last add
+ *
+ * A sharded index (f8k_index_open_sharded()) is a directory holding a
+ * Xapian stub file XAPIANDB, whose first line records the scheme
+ * ("# f8k-index shard-by year" or "... hash:N") and whose `auto NAME`
+ * lines list the shards, each an f8k database NAME in the directory
+ * with the metadata above for the filings it holds: "1994" .. "2025"
+ * and "undated" for year (the year of the filing date, else of the
+ * date of report), "h00" .. for hash:N (XXH3 of the filing id mod N).
+ * Xapian, f8k-search and every --db command open the directory as one
+ * database.  The lock file f8k-index.lock in it makes one writer at a
+ * time of the whole index; each open shard's Xapian lock is held too.
  */
 #ifndef F8K_INDEX_API_H
 #define F8K_INDEX_API_H
@@ -106,6 +117,26 @@ f8k_status_t f8k_index_open(const char *path, double wait_seconds, f8k_index_t *
                             char **error_message);
 
 /*
+ * Open, as f8k_index_open() does, the sharded index at PATH with the
+ * scheme SHARD_BY ("year", or "hash:N" with 1 <= N <= 64; NULL: as
+ * f8k_index_open()).  A PATH that does not exist (or an empty
+ * directory) becomes a new sharded index (hash:N makes its N shards at
+ * once, year each year's shard when a filing of that year comes).  An
+ * existing sharded index must have been made with the same scheme.
+ * f8k_index_open() opens a sharded index too (any directory holding a
+ * stub, or a stub file): add then routes by its recorded scheme;
+ * remove and compact work on any stub of local shards.
+ *
+ * Return value: as f8k_index_open(), and
+ *   F8K_STATUS_INVALID_ARG: an unknown scheme; PATH is an index that is
+ *                           not sharded, or is sharded another way.
+ *   F8K_STATUS_UNSUPPORTED: the stub lists a remote shard (write to it
+ *                           on its own host).
+ */
+f8k_status_t f8k_index_open_sharded(const char *path, const char *shard_by, double wait_seconds,
+                                    f8k_index_t **index_out, char **error_message);
+
+/*
  * Commit, release the lock and free INDEX.  NULL is a no-op (SUCCESS).
  *
  * Return value:
@@ -137,7 +168,9 @@ const char *f8k_index_last_error(const f8k_index_t *index);
  * the database at the end (also after a stop).  Readers see none of
  * it before the merge; a run killed before it leaves the database
  * empty, and the next run builds it again (removing the stale shards).
- * OPTIONS may be
+ * A sharded index is written by one writer thread per shard (each
+ * commits its own batches); a filing whose shard changed (its year) is
+ * removed from the old one.  OPTIONS may be
  * NULL (defaults).  *counts_out (may be NULL) gets the counts, also
  * on failure; they are also stored in the metadata (f8k:lastrun).
  *
@@ -147,6 +180,8 @@ const char *f8k_index_last_error(const f8k_index_t *index);
  *   F8K_STATUS_INTERRUPTED: *OPTIONS->stop was set; what was done is
  *                           committed.
  *   F8K_STATUS_INVALID_ARG: NULL INDEX, or PATHS NULL with N > 0.
+ *   F8K_STATUS_UNSUPPORTED: INDEX is a stub that f8k_index_open_sharded()
+ *                           did not make: no scheme routes filings.
  *   F8K_STATUS_XAPIAN, F8K_STATUS_DB_CORRUPT, F8K_STATUS_IO,
  *   F8K_STATUS_NOMEM, F8K_STATUS_INTERNAL: the database failed; the
  *                           batch in flight is lost, earlier batches
@@ -158,7 +193,8 @@ f8k_status_t f8k_index_add(f8k_index_t *index, const char *const *paths, size_t 
 /*
  * Remove the filing FILING_ID (an accession number, or "h" + 16 hex
  * digits) with all its documents, and forget the file it came from
- * (so adding that file again indexes it again).  Committed at once.
+ * (so adding that file again indexes it again); in a sharded index,
+ * from whichever shard holds it.  Committed at once.
  * *found_out (may be NULL) tells whether the filing was there.
  *
  * Return value:
@@ -168,19 +204,34 @@ f8k_status_t f8k_index_add(f8k_index_t *index, const char *const *paths, size_t 
  */
 f8k_status_t f8k_index_remove(f8k_index_t *index, const char *filing_id, bool *found_out);
 
+/* One shard of a stub, in f8k_index_status(). */
+typedef struct f8k_index_shard_status {
+    char *name;            /* as the stub lists it ("1994", "h02"), or its remote line */
+    bool remote;           /* a remote shard: the figures below are 0, unknown */
+    unsigned long filings; /* its filings, documents and file records */
+    unsigned long documents;
+    unsigned long files;
+    unsigned long long disk_bytes; /* bytes of its database files */
+} f8k_index_shard_status_t;
+
 /* What f8k_index_status() reports. */
 typedef struct f8k_index_status {
     unsigned long filings;         /* distinct filings (XF terms) */
     unsigned long documents;       /* Xapian documents */
-    unsigned long files;           /* file records */
+    unsigned long files;           /* file records (of local shards, for a stub) */
     unsigned long long disk_bytes; /* bytes of the database files */
     char *analyzer;                /* analyzer version string stored; NULL if none */
     char *last_run;                /* JSON of the last add (f8k:lastrun); NULL if none */
+    char *shard_by;                /* "year", "hash:N"; NULL unless add --shard-by made it */
+    size_t n_shards;               /* shards the stub lists; 0: not a stub */
+    f8k_index_shard_status_t *shards; /* N_SHARDS, in the stub's order */
 } f8k_index_status_t;
 
 /*
  * Read the figures of the index at PATH (read-only; works while a
- * writer is active).  Free the strings with f8k_index_status_clear().
+ * writer is active).  For a stub: the totals over all its shards
+ * (the analyzer from the first local shard, the newest last run), and each
+ * shard's own figures.  Free the strings with f8k_index_status_clear().
  *
  * Return value:
  *   F8K_STATUS_SUCCESS:     *status_out filled.
@@ -206,8 +257,10 @@ void f8k_index_status_clear(f8k_index_status_t *status);
  * Return value:
  *   F8K_STATUS_SUCCESS:     compacted.
  *   F8K_STATUS_INVALID_ARG: PATH NULL.
- *   F8K_STATUS_UNSUPPORTED: PATH is not a database directory (a stub
- *                           or single-file database).
+ *   F8K_STATUS_UNSUPPORTED: PATH is not a database directory (a
+ *                           single-file database) nor a stub of local
+ *                           shards.  A stub's shards are each compacted
+ *                           in place, under the index's lock.
  *   F8K_STATUS_DB_LOCKED, F8K_STATUS_DB_VERSION, F8K_STATUS_IO,
  *   F8K_STATUS_XAPIAN, ...: failure; *error_message as above.
  */
