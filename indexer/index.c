@@ -444,11 +444,10 @@ static f8k_status_t add_filing_terms(f8k_doc_t *doc, const f8k_filing_t *filing,
          * appointed or elected, XOEcfo:out for one who resigned, retired,
          * was terminated or died (the query's event words pick one). */
         if (status == F8K_STATUS_SUCCESS && of->role_code != NULL && of->role_code[0] != '\0') {
-            const char *dir = of->event == F8K_EVENT_APPOINTED || of->event == F8K_EVENT_ELECTED
-                                  ? "in"
-                              : of->event == F8K_EVENT_UNKNOWN || of->event == F8K_EVENT_SIGNED
-                                  ? NULL
-                                  : "out";
+            const char *dir =
+                of->event == F8K_EVENT_APPOINTED || of->event == F8K_EVENT_ELECTED ? "in"
+                : of->event == F8K_EVENT_UNKNOWN || of->event == F8K_EVENT_SIGNED  ? NULL
+                                                                                   : "out";
             char term[TERM_LIMIT + 1];
             if (dir != NULL) {
                 snprintf(term, sizeof term, "XOE%s:%s", of->role_code, dir);
@@ -1352,7 +1351,7 @@ static f8k_status_t store_job(f8k_db_t *db, const job_t *job, bool *had_out)
  * its permanent shards, one thread per shard; the shards stay.
  */
 #define SHARD_DIR_PREFIX "f8k-shard."
-#define SHARD_QUEUE      8 /* finished jobs waiting for each shard writer */
+#define SHARD_QUEUE      8  /* finished jobs waiting for each shard writer */
 #define SHARDS_QUEUED    64 /* ... and for all of them (a year index has dozens) */
 #define SHARDS_MAX       8  /* temporary shards of a parallel build */
 

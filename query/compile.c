@@ -268,7 +268,7 @@ typedef struct compiler {
     unsigned phrase_slack;     /* words allowed inside a phrase (names) */
     const char *roles[4];      /* officer roles the query's words name */
     size_t n_roles;
-    qtoks_t words; /* the query's positive words (text fields) */
+    qtoks_t words;      /* the query's positive words (text fields) */
     size_t n_proximity; /* proximity branches added (AND_MAYBE of NEARs) */
     size_t n_optional;  /* other optional branches (boosts, item words, events) */
 } compiler_t;
@@ -1279,9 +1279,10 @@ static bool query_has_word(compiler_t *c, const char *word)
 }
 
 /* Words of an officer's arrival (words_in) and departure (words_out). */
-static const char *const words_in[] = {"appoint", "elect", "hire", "join", "promote", "succeed", NULL};
-static const char *const words_out[] = {"resign", "retire", "depart", "terminate", "death",
-                                        "die", "dismiss", "leave", "step", NULL};
+static const char *const words_in[] = {"appoint", "elect",   "hire", "join",
+                                       "promote", "succeed", NULL};
+static const char *const words_out[] = {"resign", "retire",  "depart", "terminate", "death",
+                                        "die",    "dismiss", "leave",  "step",      NULL};
 
 /* Whether the query's words include one of WORDS (NULL-terminated). */
 static bool query_has_any(compiler_t *c, const char *const *words)

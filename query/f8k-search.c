@@ -60,13 +60,12 @@ static void bad_option(const char *arg)
     else if (arg[0] == '-' && arg[1] != '-')
         fprintf(stderr,
                 PROG ": '%s' is not an option; a query that starts with '-' goes after '--'"
-                " (f8k-search -- %s ...)\n",
+                     " (f8k-search -- %s ...)\n",
                 arg, arg);
     else
         fprintf(stderr, PROG ": unknown option '%s'\n", arg);
     usage(stderr);
 }
-
 
 static bool parse_count(const char *s, unsigned *out)
 {

@@ -801,9 +801,8 @@ static f8k_status_t run_once(f8k_search_t *s, const f8k_query_t *query, bool exh
         /* Data is read per item (not F8K_MSET_FETCH_DATA): the binding's
          * prefetch crashes inside Xapian's MSet::fetch() when OFFSET > 0.
          * A DB_MODIFIED while reading is retried by f8k_search_run(). */
-        status =
-            f8k_enquire_get_mset(enq, o->offset, o->limit,
-                                 exhaustive ? UINT_MAX : F8K_SEARCH_CHECK_AT_LEAST, 0, &mset);
+        status = f8k_enquire_get_mset(enq, o->offset, o->limit,
+                                      exhaustive ? UINT_MAX : F8K_SEARCH_CHECK_AT_LEAST, 0, &mset);
     if (status != F8K_STATUS_SUCCESS) {
         search_set_error(s, "%s", enq != NULL ? f8k_enquire_last_error(enq) : "");
         goto done;

@@ -248,7 +248,8 @@ static void test_officer_event_in_query(void **state)
 {
     static const char *const out[] = {"resigned", "retired", "terminated", "died", NULL};
     static const char *const in[] = {"appointed", "elected", NULL};
-    size_t left = top_with_event("chief financial officer resigned", "Chief Financial Officer", out);
+    size_t left =
+        top_with_event("chief financial officer resigned", "Chief Financial Officer", out);
     size_t came = top_with_event("CFO appointment", "Chief Financial Officer", in);
     (void)state;
     fprintf(stderr, "CFO leaving: %zu of 10; CFO arriving: %zu of 10\n", left, came);
@@ -279,15 +280,30 @@ static void test_item_intent(void **state)
 static void test_page_equals_full_ranking(void **state)
 {
     static const char *const queries[] = {
-        "CEO appointment", "chief financial officer appointment",
-        "chief financial officer resignation", "change in control", "completed acquisition",
-        "change in fiscal year", "quarter earnings \"net income\"", "CFO appointment",
-        "auditor resignation disagreements", "bankruptcy chapter 11 filed",
-        "director elected board", "cfo retired", "merger agreement", "earnings release",
-        "role:cfo resigned", "item:5.02 chief financial officer", "item:4.01 auditor dismissed",
-        "officer:marcario chief financial officer", "\"chief executive officer\" resigned",
-        "(president resigned) OR (director elected)", "restatement \"financial statements\"",
-        "company announced", "press release dividend", "acquisition NOT merger",
+        "CEO appointment",
+        "chief financial officer appointment",
+        "chief financial officer resignation",
+        "change in control",
+        "completed acquisition",
+        "change in fiscal year",
+        "quarter earnings \"net income\"",
+        "CFO appointment",
+        "auditor resignation disagreements",
+        "bankruptcy chapter 11 filed",
+        "director elected board",
+        "cfo retired",
+        "merger agreement",
+        "earnings release",
+        "role:cfo resigned",
+        "item:5.02 chief financial officer",
+        "item:4.01 auditor dismissed",
+        "officer:marcario chief financial officer",
+        "\"chief executive officer\" resigned",
+        "(president resigned) OR (director elected)",
+        "restatement \"financial statements\"",
+        "company announced",
+        "press release dividend",
+        "acquisition NOT merger",
     };
     size_t i, k, pages = 0;
     (void)state;

@@ -738,7 +738,8 @@ static void test_positional_and_maybe_is_nested(void **state)
     f8k_query_t *q = combine2(F8K_QUERY_AND_MAYBE, inner, boost, 0);
     char *desc = NULL;
     assert_int_equal(f8k_query_describe(q, &desc), F8K_STATUS_SUCCESS);
-    /* "((a AND_MAYBE (a NEAR 8 b)) AND_MAYBE ...)", not "(a AND_MAYBE (a NEAR 8 b) AND_MAYBE ...)" */
+    /* "((a AND_MAYBE (a NEAR 8 b)) AND_MAYBE ...)", not "(a AND_MAYBE (a NEAR 8 b) AND_MAYBE ...)"
+     */
     char nested[256];
     snprintf(nested, sizeof nested, "NEAR 8 %s)) AND_MAYBE", b);
     if (strstr(desc, nested) == NULL)

@@ -216,14 +216,14 @@ typedef struct f8k_index_shard_status {
 
 /* What f8k_index_status() reports. */
 typedef struct f8k_index_status {
-    unsigned long filings;         /* distinct filings (XF terms) */
-    unsigned long documents;       /* Xapian documents */
-    unsigned long files;           /* file records (of local shards, for a stub) */
-    unsigned long long disk_bytes; /* bytes of the database files */
-    char *analyzer;                /* analyzer version string stored; NULL if none */
-    char *last_run;                /* JSON of the last add (f8k:lastrun); NULL if none */
-    char *shard_by;                /* "year", "hash:N"; NULL unless add --shard-by made it */
-    size_t n_shards;               /* shards the stub lists; 0: not a stub */
+    unsigned long filings;            /* distinct filings (XF terms) */
+    unsigned long documents;          /* Xapian documents */
+    unsigned long files;              /* file records (of local shards, for a stub) */
+    unsigned long long disk_bytes;    /* bytes of the database files */
+    char *analyzer;                   /* analyzer version string stored; NULL if none */
+    char *last_run;                   /* JSON of the last add (f8k:lastrun); NULL if none */
+    char *shard_by;                   /* "year", "hash:N"; NULL unless add --shard-by made it */
+    size_t n_shards;                  /* shards the stub lists; 0: not a stub */
     f8k_index_shard_status_t *shards; /* N_SHARDS, in the stub's order */
 } f8k_index_status_t;
 
