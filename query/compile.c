@@ -813,6 +813,24 @@ static const struct {
     {"7.01", {"regulation", "fd"}},
 };
 
+/* *Q becomes AND_MAYBE(*Q, EXTRA), counted as an optional branch
+ * (see search_compile()); nothing when EXTRA is NULL. */
+static f8k_status_t add_optional(compiler_t *c, f8k_query_t **q, const f8k_query_t *extra)
+{
+    f8k_query_t *both = NULL;
+    const f8k_query_t *pair[2] = {*q, extra};
+    f8k_status_t status;
+    if (extra == NULL)
+        return F8K_STATUS_SUCCESS;
+    status = f8k_query_combine(F8K_QUERY_AND_MAYBE, pair, 2, 0, &both);
+    if (status != F8K_STATUS_SUCCESS)
+        return status;
+    f8k_query_free(*q);
+    *q = both;
+    c->n_optional++;
+    return F8K_STATUS_SUCCESS;
+}
+
 /*
  * item:N ranks the filings whose text speaks of what item N reports
  * (the words of a row of item_intent for N) above those that only list
@@ -822,7 +840,7 @@ static f8k_status_t item_words(compiler_t *c, const char *number, f8k_query_t **
 {
     const f8k_item_info_t *info = f8k_item_lookup(number);
     size_t n_items = sizeof item_intent / sizeof item_intent[0], i, k, nr = 0;
-    f8k_query_t *rows[8] = {NULL}, *any = NULL, *both = NULL;
+    f8k_query_t *rows[8] = {NULL}, *any = NULL;
     f8k_status_t status = F8K_STATUS_SUCCESS;
     qtoks_t t = {0};
 
@@ -843,15 +861,8 @@ static f8k_status_t item_words(compiler_t *c, const char *number, f8k_query_t **
     }
     if (status == F8K_STATUS_SUCCESS && nr > 0)
         status = combine(F8K_QUERY_OR, rows, nr, 0, &any);
-    if (status == F8K_STATUS_SUCCESS && any != NULL) {
-        f8k_query_t *pair[2] = {*q, any};
-        status = combine(F8K_QUERY_AND_MAYBE, pair, 2, 0, &both);
-        c->n_optional++;
-    }
-    if (status == F8K_STATUS_SUCCESS && both != NULL) {
-        f8k_query_free(*q);
-        *q = both;
-    }
+    if (status == F8K_STATUS_SUCCESS)
+        status = add_optional(c, q, any);
     free_all(rows, nr);
     f8k_query_free(any);
     free(t.v);
@@ -867,7 +878,7 @@ static f8k_status_t role_events(compiler_t *c, f8k_query_t **q)
 {
     static const char *const events[] = {"appointed", "elected", "resigned", "retired",
                                          "terminated"};
-    f8k_query_t *qs[5] = {NULL}, *any = NULL, *both = NULL;
+    f8k_query_t *qs[5] = {NULL}, *any = NULL;
     size_t i, n = sizeof events / sizeof events[0];
     f8k_status_t status = F8K_STATUS_SUCCESS;
     qtoks_t t = {0};
@@ -879,15 +890,8 @@ static f8k_status_t role_events(compiler_t *c, f8k_query_t **q)
     }
     if (status == F8K_STATUS_SUCCESS)
         status = combine(F8K_QUERY_SYNONYM, qs, n, 0, &any);
-    if (status == F8K_STATUS_SUCCESS && any != NULL) {
-        f8k_query_t *pair[2] = {*q, any};
-        status = combine(F8K_QUERY_AND_MAYBE, pair, 2, 0, &both);
-        c->n_optional++;
-    }
-    if (status == F8K_STATUS_SUCCESS && both != NULL) {
-        f8k_query_free(*q);
-        *q = both;
-    }
+    if (status == F8K_STATUS_SUCCESS)
+        status = add_optional(c, q, any);
     free_all(qs, n);
     f8k_query_free(any);
     free(t.v);
